@@ -1,0 +1,52 @@
+# EBW Leeromgeving. `make run` serves the platform with demo data; `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask --app wsgi
+PORT ?= 5000
+STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
+
+.PHONY: run test bench lint media check-content translations clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e .
+	touch $(STAMP)
+
+$(TEST_STAMP): $(STAMP)
+	$(PY) -m pip install -q -e '.[test]'
+	touch $(TEST_STAMP)
+
+instance/secret_key:
+	mkdir -p instance
+	$(PY) -c "import secrets; print(secrets.token_hex(32))" > instance/secret_key
+
+run: $(STAMP) instance/secret_key
+	SECRET_KEY=$$(cat instance/secret_key) $(FLASK) db upgrade
+	SECRET_KEY=$$(cat instance/secret_key) $(FLASK) ebw demo
+	SECRET_KEY=$$(cat instance/secret_key) SESSION_COOKIE_SECURE=0 $(FLASK) run --host 127.0.0.1 --port $(PORT)
+
+test: $(TEST_STAMP)
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+bench: $(TEST_STAMP)
+	$(PY) -m bench
+
+lint: $(TEST_STAMP)
+	$(VENV)/bin/ruff check .
+
+check-content: $(STAMP)
+	$(FLASK) ebw check-content
+
+media: $(STAMP)
+	$(PY) media/src/build_intro.py
+
+translations: $(STAMP)
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -o ebw_training/translations/messages.pot .
+	$(VENV)/bin/pybabel update -i ebw_training/translations/messages.pot -d ebw_training/translations
+	$(VENV)/bin/pybabel compile -d ebw_training/translations
+
+clean:
+	rm -rf $(VENV) instance/*.sqlite*

@@ -1,0 +1,228 @@
+"""EBW Leeromgeving: the ROR training Evidence Based Werken bij de preventie van radicalisering."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, render_template, request, session
+from flask_login import current_user
+from sqlalchemy import text
+
+from .config import Config, TestConfig
+from .extensions import babel, csrf, db, login_manager, migrate
+
+
+def create_app(config: dict[str, Any] | type | None = None) -> Flask:
+    """Application factory: settings, extensions, blueprints, CLI and error pages."""
+    app = Flask(__name__, instance_relative_config=True)
+    testing = isinstance(config, dict) and config.get("TESTING")
+    app.config.from_object(TestConfig if testing else Config)
+    if isinstance(config, dict):
+        app.config.update(config)
+    elif config is not None:
+        app.config.from_object(config)
+
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(app.instance_path, "ebw.sqlite")
+    if not app.config.get("SECRET_KEY"):
+        if app.debug or app.testing:
+            app.config["SECRET_KEY"] = "dev-only-not-secret"
+        elif _running_cli_command():
+            # Management commands sign nothing that outlives the process.
+            app.config["SECRET_KEY"] = os.urandom(32).hex()
+        else:
+            raise RuntimeError(
+                "SECRET_KEY is not set. Set the environment variable SECRET_KEY to a long random value "
+                "(python -c 'import secrets; print(secrets.token_hex(32))')."
+            )
+
+    _init_extensions(app)
+    _init_blueprints(app)
+    _init_security(app)
+    _init_templates(app)
+    _init_errors(app)
+    from .cli import init_app as init_cli
+
+    init_cli(app)
+    from .content import init_app as init_content
+
+    init_content(app)
+    return app
+
+
+def _running_cli_command() -> bool:
+    """True inside a `flask ...` command other than `run` (which serves requests)."""
+    import click
+
+    ctx = click.get_current_context(silent=True)
+    return ctx is not None and ctx.info_name not in ("run", None) and ctx.command.name != "run"
+
+
+def _select_locale() -> str:
+    chosen = session.get("locale")
+    if chosen in ("nl", "en"):
+        return chosen
+    return "nl"
+
+
+def _init_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = None
+    login_manager.session_protection = "strong"
+    if app.config.get("SQLALCHEMY_DATABASE_URI", "").startswith("sqlite"):
+        _sqlite_pragmas(app)
+
+    from .accounts.models import User
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        if not user_id.isdigit():
+            return None
+        return db.session.get(User, int(user_id))
+
+    # Import every model so metadata (and Alembic) know all tables.
+    from . import models  # noqa: F401
+
+
+def _sqlite_pragmas(app: Flask) -> None:
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    @event.listens_for(Engine, "connect")
+    def _set_pragmas(dbapi_connection, _record):  # pragma: no cover - trivial
+        if type(dbapi_connection).__module__.startswith("sqlite3"):
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA busy_timeout=10000")
+            cursor.close()
+
+
+def _init_blueprints(app: Flask) -> None:
+    from .accounts.views import bp as accounts_bp
+    from .admin.views import bp as admin_bp
+    from .cohorts.views import bp as cohorts_bp
+    from .content.views import bp as content_bp
+    from .interop.views import bp as interop_bp
+    from .learning.views import bp as learning_bp
+    from .municipalities.views import bp as municipalities_bp
+    from .pages import bp as pages_bp
+    from .reporting.views import bp as reporting_bp
+
+    app.register_blueprint(pages_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(learning_bp)
+    app.register_blueprint(content_bp)
+    app.register_blueprint(cohorts_bp, url_prefix="/trainer")
+    app.register_blueprint(reporting_bp, url_prefix="/coordinator")
+    app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(municipalities_bp, url_prefix="/admin/gemeenten")
+    app.register_blueprint(interop_bp)
+
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; media-src 'self'; "
+    "font-src 'self'; connect-src 'self'; frame-src https://www.youtube-nocookie.com https://player.vimeo.com; "
+    "frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'"
+)
+
+
+def _init_security(app: Flask) -> None:
+    @app.after_request
+    def security_headers(response):
+        headers = response.headers
+        headers.setdefault("Content-Security-Policy", CSP)
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("Referrer-Policy", "same-origin")
+        headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        if request.is_secure or app.config.get("SESSION_COOKIE_SECURE"):
+            headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        if current_user.is_authenticated and "Cache-Control" not in headers:
+            headers["Cache-Control"] = "no-store"
+        return response
+
+
+def _init_templates(app: Flask) -> None:
+    from .timeutil import local
+
+    @app.template_filter("datum")
+    def datum(value) -> str:
+        if value is None:
+            return ""
+        if hasattr(value, "hour"):
+            value = local(value)
+            return value.strftime("%d-%m-%Y %H:%M")
+        return value.strftime("%d-%m-%Y")
+
+    @app.template_filter("getal")
+    def getal(value, decimals: int = 1) -> str:
+        if value is None:
+            return "–"
+        text_value = f"{float(value):.{decimals}f}"
+        return text_value.replace(".", ",")
+
+    @app.context_processor
+    def inject_globals():
+        from .accounts.start import nav_items
+
+        return {"nav_items": nav_items(), "current_locale": _select_locale()}
+
+
+def _init_errors(app: Flask) -> None:
+    messages = {
+        400: ("Dit verzoek klopt niet", "Het formulier of de link is niet goed. Ga terug en probeer het opnieuw."),
+        403: ("Geen toegang", "Je hebt geen toegang tot deze pagina."),
+        404: ("Pagina niet gevonden", "Deze pagina bestaat niet (meer). Controleer het adres."),
+        405: ("Niet toegestaan", "Deze actie kan niet op deze manier."),
+        413: ("Bestand te groot", "Het bestand is te groot."),
+        429: ("Te veel pogingen", "Je hebt het te vaak geprobeerd. Wacht een kwartier en probeer het opnieuw."),
+        500: ("Er ging iets mis", "Er ging iets mis aan onze kant. Probeer het later opnieuw."),
+    }
+
+    def render_error(error):
+        code = getattr(error, "code", 500) or 500
+        if code not in messages:
+            code = 500
+        title, message = messages[code]
+        if code == 500:
+            db.session.rollback()
+        return render_template("error.html", code=code, title=title, message=message), code
+
+    for code in messages:
+        app.register_error_handler(code, render_error)
+
+    from flask_wtf.csrf import CSRFError
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return (
+            render_template(
+                "error.html",
+                code=400,
+                title="Formulier verlopen",
+                message="Dit formulier is verlopen. Ga terug, ververs de pagina en verstuur het opnieuw.",
+            ),
+            400,
+        )
+
+
+def database_ok() -> bool:
+    try:
+        db.session.execute(text("SELECT 1"))
+        return True
+    except Exception:  # noqa: BLE001 - health check reports any failure
+        db.session.rollback()
+        return False
+
+
+__all__ = ["create_app", "database_ok"]

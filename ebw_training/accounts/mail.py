@@ -1,0 +1,41 @@
+"""Sending mail: over SMTP when MAIL_SERVER is set, otherwise only to the outbox table."""
+
+from __future__ import annotations
+
+import smtplib
+from email.message import EmailMessage
+
+from flask import current_app
+
+from ..extensions import db
+from ..timeutil import utcnow
+from .models import MailMessage
+
+
+def send_mail(recipient: str, subject: str, body: str) -> MailMessage:
+    message = MailMessage(recipient=recipient, subject=subject, body=body)
+    db.session.add(message)
+    config = current_app.config
+    if config.get("MAIL_SERVER"):
+        message.transport = "smtp"
+        email = EmailMessage()
+        email["From"] = config["MAIL_DEFAULT_SENDER"]
+        email["To"] = recipient
+        email["Subject"] = subject
+        email.set_content(body)
+        try:
+            smtp_class = smtplib.SMTP_SSL if config.get("MAIL_USE_SSL") else smtplib.SMTP
+            with smtp_class(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=10) as smtp:
+                if config.get("MAIL_USE_TLS") and not config.get("MAIL_USE_SSL"):
+                    smtp.starttls()
+                if config.get("MAIL_USERNAME"):
+                    smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD") or "")
+                smtp.send_message(email)
+            message.sent_at = utcnow()
+        except (OSError, smtplib.SMTPException) as exc:  # the message stays readable in the outbox
+            message.error = str(exc)[:500]
+            current_app.logger.warning("mail to %s failed: %s", recipient, exc)
+    else:
+        message.sent_at = utcnow()
+    db.session.flush()
+    return message

@@ -1,0 +1,106 @@
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ..timeutil import utcnow
+
+ROLES = ("learner", "trainer", "coordinator", "admin")
+
+# Job domains a learner chooses at registration (the export column `functie`).
+JOB_DOMAINS = {
+    "oov": "Openbare orde en veiligheid (OOV)",
+    "sociaal_domein": "Sociaal domein",
+    "onderzoek": "Onderzoek en statistiek",
+    "uitvoering": "Uitvoering van interventies",
+    "beleid_overig": "Ander beleidsterrein",
+}
+
+_PSEUDONYM_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def new_pseudonym() -> str:
+    """A stable random participant id (not the database id, not derived from the e-mail)."""
+    body = "".join(secrets.choice(_PSEUDONYM_ALPHABET) for _ in range(10))
+    return f"D-{body[:5]}-{body[5:]}"
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "user_account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    role: Mapped[str] = mapped_column(String(20), index=True)
+    municipality_code: Mapped[str | None] = mapped_column(ForeignKey("municipality.code"), index=True)
+    job_domain: Mapped[str | None] = mapped_column(String(40))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    is_active_account: Mapped[bool] = mapped_column(default=True)
+    pseudonym: Mapped[str] = mapped_column(String(20), unique=True, default=new_pseudonym)
+    locale: Mapped[str | None] = mapped_column(String(5))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_login_at: Mapped[datetime | None]
+    anonymised_at: Mapped[datetime | None]
+
+    municipality = relationship("Municipality", lazy="joined")
+
+    @property
+    def is_active(self) -> bool:  # flask-login refuses inactive accounts
+        return self.is_active_account
+
+    @property
+    def is_national_coordinator(self) -> bool:
+        return self.role == "coordinator" and self.municipality_code is None
+
+    @property
+    def job_domain_label(self) -> str:
+        return JOB_DOMAINS.get(self.job_domain or "", "")
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.role}>"
+
+
+class LoginAttempt(db.Model):
+    """Failed and successful logins, in the database so throttling works across workers."""
+
+    __tablename__ = "login_attempt"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email_key: Mapped[str] = mapped_column(String(64), index=True)  # sha256 of the lower-cased e-mail
+    ip: Mapped[str | None] = mapped_column(String(45))
+    success: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class PasswordResetToken(db.Model):
+    __tablename__ = "password_reset_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    purpose: Mapped[str] = mapped_column(String(20), default="reset")  # reset | invite
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+    user = relationship("User")
+
+
+class MailMessage(db.Model):
+    """Every mail the platform sends; without SMTP this is the outbox admins read."""
+
+    __tablename__ = "mail_message"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recipient: Mapped[str] = mapped_column(String(254), index=True)
+    subject: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    sent_at: Mapped[datetime | None]
+    transport: Mapped[str] = mapped_column(String(10), default="outbox")  # outbox | smtp
+    error: Mapped[str | None] = mapped_column(Text)

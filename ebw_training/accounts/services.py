@@ -1,0 +1,340 @@
+"""Account operations, called by the views, the CLI and the tests alike."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+from importlib import resources
+
+from flask import current_app, url_for
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..admin.services import record_audit
+from ..extensions import db
+from ..municipalities.models import Municipality
+from ..timeutil import utcnow
+from .mail import send_mail
+from .models import JOB_DOMAINS, ROLES, LoginAttempt, PasswordResetToken, User
+
+MIN_PASSWORD_LENGTH = 12
+MAX_NAME_LENGTH = 120
+
+
+class ValidationError(ValueError):
+    """Bad input; `field` names the form field the Dutch message belongs to."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+_common_passwords: frozenset[str] | None = None
+
+
+def common_passwords() -> frozenset[str]:
+    global _common_passwords
+    if _common_passwords is None:
+        text = resources.files("ebw_training.data").joinpath("common-passwords.txt").read_text("utf-8")
+        _common_passwords = frozenset(
+            line.strip().lower() for line in text.splitlines() if line.strip() and not line.startswith("#")
+        )
+    return _common_passwords
+
+
+def password_problem(password: str, email: str | None = None, name: str | None = None) -> str | None:
+    """The Dutch reason a password is too weak, or None when it is fine."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return _("Kies een wachtwoord van minstens %(n)s tekens.", n=MIN_PASSWORD_LENGTH)
+    if len(password) > 200:
+        return _("Kies een wachtwoord van hoogstens 200 tekens.")
+    lowered = password.lower()
+    if lowered in common_passwords() or len(set(lowered)) <= 3:
+        return _("Dit wachtwoord is te makkelijk te raden. Kies een langere zin of een andere combinatie.")
+    for part in (email or "").lower().split("@")[:1] + (name or "").lower().split():
+        if len(part) >= 4 and part in lowered and len(lowered) - len(part) < 8:
+            return _("Je wachtwoord lijkt te veel op je naam of e-mailadres.")
+    return None
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password, method="scrypt")
+
+
+def normalise_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def get_user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def get_municipality(code: str | None) -> Municipality | None:
+    if not code:
+        return None
+    return db.session.get(Municipality, code.strip().upper())
+
+
+def create_user(
+    email: str,
+    name: str,
+    role: str,
+    *,
+    municipality_code: str | None = None,
+    password: str | None = None,
+    job_domain: str | None = None,
+    actor: User | None = None,
+    check_password: bool = True,
+) -> User:
+    """Create a user after validating every field; raises ValidationError with a Dutch message."""
+    email = normalise_email(email)
+    name = (name or "").strip()
+    if role not in ROLES:
+        raise ValidationError(_("Onbekende rol: %(role)s.", role=role), "role")
+    if not name:
+        raise ValidationError(_("Vul een naam in."), "name")
+    if len(name) > MAX_NAME_LENGTH:
+        raise ValidationError(_("Een naam mag hoogstens %(n)s tekens hebben.", n=MAX_NAME_LENGTH), "name")
+    if "@" not in email or len(email) > 254 or " " in email or email.startswith("@") or email.endswith("@"):
+        raise ValidationError(_("Vul een geldig e-mailadres in, zoals naam@gemeente.nl."), "email")
+    if get_user_by_email(email) is not None:
+        raise ValidationError(_("Er is al een account met dit e-mailadres."), "email")
+    municipality = None
+    if municipality_code:
+        municipality = get_municipality(municipality_code)
+        if municipality is None:
+            raise ValidationError(
+                _("Onbekende gemeentecode %(code)s. Gebruik de CBS-code, zoals GM0363.", code=municipality_code),
+                "municipality",
+            )
+    if role == "learner" and municipality is None:
+        raise ValidationError(_("Kies de gemeente waar je werkt."), "municipality")
+    if role in ("admin", "trainer") and municipality is not None:
+        raise ValidationError(_("Een %(role)s hoort niet bij een gemeente.", role=role), "municipality")
+    if job_domain and job_domain not in JOB_DOMAINS:
+        raise ValidationError(_("Kies een werkveld uit de lijst."), "job_domain")
+    if password is not None and check_password:
+        problem = password_problem(password, email, name)
+        if problem:
+            raise ValidationError(problem, "password")
+    user = User(
+        email=email,
+        name=name,
+        role=role,
+        municipality_code=municipality.code if municipality else None,
+        job_domain=job_domain,
+        password_hash=hash_password(password) if password else None,
+    )
+    db.session.add(user)
+    db.session.flush()
+    record_audit("user.created", actor=actor, target=f"user:{user.id}", role=role)
+    return user
+
+
+def change_role(user: User, role: str, *, municipality_code: str | None = None, actor: User | None) -> None:
+    if role not in ROLES:
+        raise ValidationError(_("Onbekende rol: %(role)s.", role=role), "role")
+    municipality = get_municipality(municipality_code) if municipality_code else None
+    if municipality_code and municipality is None:
+        raise ValidationError(_("Onbekende gemeentecode %(code)s.", code=municipality_code), "municipality")
+    if role == "learner" and municipality is None and user.municipality_code is None:
+        raise ValidationError(_("Een deelnemer hoort bij een gemeente."), "municipality")
+    old = (user.role, user.municipality_code)
+    user.role = role
+    if role in ("admin", "trainer"):
+        user.municipality_code = None
+    elif municipality is not None:
+        user.municipality_code = municipality.code
+    elif role == "coordinator":
+        user.municipality_code = None
+    record_audit(
+        "user.role_changed",
+        actor=actor,
+        target=f"user:{user.id}",
+        old_role=old[0],
+        old_municipality=old[1],
+        new_role=user.role,
+        new_municipality=user.municipality_code,
+    )
+
+
+def set_active(user: User, active: bool, *, actor: User | None) -> None:
+    user.is_active_account = active
+    record_audit("user.activated" if active else "user.deactivated", actor=actor, target=f"user:{user.id}")
+
+
+def set_password(user: User, password: str) -> None:
+    problem = password_problem(password, user.email, user.name)
+    if problem:
+        raise ValidationError(problem, "password")
+    user.password_hash = hash_password(password)
+
+
+# --- login and throttling ---------------------------------------------------------------
+
+
+def _email_key(email: str) -> str:
+    return hashlib.sha256(normalise_email(email).encode()).hexdigest()
+
+
+def is_throttled(email: str) -> bool:
+    """Too many failed logins for this e-mail in the window; counted in the database."""
+    window = timedelta(minutes=current_app.config["LOGIN_THROTTLE_WINDOW_MINUTES"])
+    since = utcnow() - window
+    key = _email_key(email)
+    last_success = db.session.scalar(
+        select(func.max(LoginAttempt.created_at)).where(
+            LoginAttempt.email_key == key, LoginAttempt.success.is_(True)
+        )
+    )
+    if last_success and last_success > since:
+        since = last_success
+    failures = db.session.scalar(
+        select(func.count(LoginAttempt.id)).where(
+            LoginAttempt.email_key == key,
+            LoginAttempt.success.is_(False),
+            LoginAttempt.created_at > since,
+        )
+    )
+    return failures >= current_app.config["LOGIN_THROTTLE_MAX_FAILURES"]
+
+
+def authenticate(email: str, password: str, ip: str | None = None) -> User | None:
+    """The user when the password is right and the account active; records the attempt."""
+    user = get_user_by_email(email)
+    ok = bool(
+        user
+        and user.password_hash
+        and user.is_active_account
+        and check_password_hash(user.password_hash, password)
+    )
+    db.session.add(LoginAttempt(email_key=_email_key(email), ip=ip, success=ok))
+    if ok:
+        user.last_login_at = utcnow()
+    else:
+        record_audit("login.failed", target=f"user:{user.id}" if user else None, ip=ip)
+    db.session.commit()
+    return user if ok else None
+
+
+# --- password reset and invitations ---------------------------------------------------------
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_token(user: User, purpose: str = "reset", hours: int | None = None) -> str:
+    hours = hours or (current_app.config["PASSWORD_RESET_HOURS"] if purpose == "reset" else 24 * 14)
+    token = secrets.token_urlsafe(32)
+    db.session.add(
+        PasswordResetToken(
+            user_id=user.id,
+            token_hash=_token_hash(token),
+            purpose=purpose,
+            expires_at=utcnow() + timedelta(hours=hours),
+        )
+    )
+    db.session.flush()
+    return token
+
+
+def find_valid_token(token: str) -> PasswordResetToken | None:
+    row = db.session.scalar(select(PasswordResetToken).where(PasswordResetToken.token_hash == _token_hash(token)))
+    if row is None or row.used_at is not None or row.expires_at < utcnow():
+        return None
+    return row
+
+
+def request_password_reset(email: str) -> None:
+    """Send a reset link when the account exists; says nothing either way (no account probing)."""
+    user = get_user_by_email(email)
+    if user is None or not user.is_active_account:
+        return
+    token = issue_token(user, "reset")
+    link = external_url("accounts.reset_password", token=token)
+    hours = current_app.config["PASSWORD_RESET_HOURS"]
+    send_mail(
+        user.email,
+        _("Nieuw wachtwoord voor de EBW Leeromgeving"),
+        _(
+            "Beste %(name)s,\n\nJe hebt gevraagd om een nieuw wachtwoord. Kies het via deze link:\n\n%(link)s\n\n"
+            "De link werkt %(hours)s uur en maar één keer. Heb je dit niet gevraagd? Dan hoef je niets te doen.\n\n"
+            "Met vriendelijke groet,\nEBW Leeromgeving",
+            name=user.name,
+            link=link,
+            hours=hours,
+        ),
+    )
+    db.session.commit()
+
+
+def complete_password_reset(token: str, password: str) -> User:
+    row = find_valid_token(token)
+    if row is None:
+        raise ValidationError(_("Deze link is verlopen of al gebruikt. Vraag een nieuwe link aan."), "token")
+    set_password(row.user, password)
+    row.used_at = utcnow()
+    # Any other open tokens of this user become useless too.
+    for other in db.session.scalars(
+        select(PasswordResetToken).where(
+            PasswordResetToken.user_id == row.user_id, PasswordResetToken.used_at.is_(None)
+        )
+    ):
+        other.used_at = row.used_at
+    record_audit("user.password_reset", target=f"user:{row.user_id}")
+    db.session.commit()
+    return row.user
+
+
+def send_invitation(user: User, cohort_name: str | None = None) -> None:
+    token = issue_token(user, "invite")
+    link = external_url("accounts.reset_password", token=token)
+    send_mail(
+        user.email,
+        _("Uitnodiging: training Evidence Based Werken"),
+        _(
+            "Beste %(name)s,\n\nJe bent ingeschreven voor de training Evidence Based Werken bij de preventie van "
+            "radicalisering%(cohort)s.\n\nKies je wachtwoord via deze link (14 dagen geldig):\n\n%(link)s\n\n"
+            "Met vriendelijke groet,\nEBW Leeromgeving",
+            name=user.name,
+            cohort=f" ({cohort_name})" if cohort_name else "",
+            link=link,
+        ),
+    )
+
+
+def external_url(endpoint: str, **values) -> str:
+    base = current_app.config["EBW_BASE_URL"].rstrip("/")
+    from flask import has_request_context
+
+    if has_request_context():
+        return base + url_for(endpoint, **values)
+    with current_app.test_request_context():
+        return base + url_for(endpoint, **values)
+
+
+def register_learner(
+    enrolment_code: str, name: str, email: str, municipality_code: str, job_domain: str, password: str
+):
+    """Self-registration with a cohort's enrolment code: a learner account plus its enrolment, or nothing."""
+    from ..cohorts.services import enroll, find_cohort_by_code
+
+    cohort = find_cohort_by_code(enrolment_code)
+    if cohort is None:
+        raise ValidationError(
+            _("Deze inschrijfcode kennen we niet. Controleer de code of vraag je trainer om de juiste code."),
+            "enrolment_code",
+        )
+    try:
+        user = create_user(
+            email, name, "learner", municipality_code=municipality_code, password=password, job_domain=job_domain
+        )
+        enrollment, _created = enroll(user, cohort, actor=user)
+        db.session.commit()
+    except ValidationError:
+        db.session.rollback()
+        raise
+    return user, enrollment

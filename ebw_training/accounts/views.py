@@ -1,0 +1,120 @@
+"""Login, logout, registration with an enrolment code, password reset."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from ..municipalities.services import active_municipalities
+from . import services
+from .forms import ForgotPasswordForm, LoginForm, RegisterForm, ResetPasswordForm
+from .permissions import is_safe_next, public
+from .start import start_url_for
+
+bp = Blueprint("accounts", __name__)
+
+
+def _after_login_target() -> str:
+    target = request.args.get("next") or request.form.get("next")
+    return target if is_safe_next(target) else start_url_for(current_user)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+def login():
+    if current_user.is_authenticated:
+        return redirect(_after_login_target())
+    form = LoginForm()
+    status = 200
+    if form.validate_on_submit():
+        email = form.email.data
+        if services.is_throttled(email):
+            form.email.errors.append(
+                _("Te veel mislukte pogingen. Wacht een kwartier of kies 'Wachtwoord vergeten'.")
+            )
+            status = 429
+        else:
+            user = services.authenticate(email, form.password.data, request.remote_addr)
+            if user is not None:
+                login_user(user, remember=form.remember.data)
+                return redirect(_after_login_target())
+            form.password.errors.append(_("Dit e-mailadres en wachtwoord horen niet bij elkaar. Probeer het opnieuw."))
+            status = 200
+    elif request.method == "POST":
+        status = 200
+    return render_template("accounts/login.html", form=form, next=request.args.get("next", "")), status
+
+
+@bp.route("/logout", methods=["GET", "POST"])
+@public
+def logout():
+    if request.method == "GET":
+        if not current_user.is_authenticated:
+            return redirect(url_for("pages.index"))
+        return render_template("accounts/logout.html")
+    logout_user()
+    flash(_("Je bent uitgelogd."), "info")
+    return redirect(url_for("accounts.login"))
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@public
+def register():
+    if current_user.is_authenticated:
+        return redirect(start_url_for(current_user))
+    form = RegisterForm()
+    if request.method == "GET" and request.args.get("code"):
+        form.enrolment_code.data = request.args["code"]
+    form.municipality.choices = [("", _("Kies je gemeente"))] + [
+        (m.code, m.name) for m in active_municipalities()
+    ]
+    if form.validate_on_submit():
+        try:
+            user, _enrollment = services.register_learner(
+                form.enrolment_code.data,
+                form.name.data,
+                form.email.data,
+                form.municipality.data,
+                form.job_domain.data,
+                form.password.data,
+            )
+        except services.ValidationError as error:
+            field = getattr(form, error.field or "", None) or form.email
+            field.errors = list(field.errors) + [str(error)]
+        else:
+            login_user(user)
+            flash(_("Welkom! Je account is gemaakt en je bent ingeschreven."), "success")
+            return redirect(start_url_for(user))
+    return render_template("accounts/register.html", form=form)
+
+
+@bp.route("/wachtwoord-vergeten", methods=["GET", "POST"])
+@public
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data)
+        return render_template("accounts/forgot_sent.html", email=form.email.data)
+    return render_template("accounts/forgot.html", form=form)
+
+
+@bp.route("/wachtwoord-kiezen/<token>", methods=["GET", "POST"])
+@public
+def reset_password(token: str):
+    if len(token) > 100:
+        abort(404)
+    row = services.find_valid_token(token)
+    if row is None:
+        return render_template("accounts/reset_invalid.html"), 410
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = services.complete_password_reset(token, form.password.data)
+        except services.ValidationError as error:
+            form.password.errors = list(form.password.errors) + [str(error)]
+        else:
+            logout_user()
+            flash(_("Je wachtwoord is opgeslagen. Log in met je nieuwe wachtwoord."), "success")
+            return redirect(url_for("accounts.login", email=user.email))
+    return render_template("accounts/reset.html", form=form, invite=row.purpose == "invite")

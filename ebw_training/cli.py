@@ -1,0 +1,205 @@
+"""The `flask --app wsgi ebw ...` commands (DESIGN.md section 6).
+
+Every command calls the same service functions as the views. Bad input exits non-zero with a
+clear message on stderr; `--json` prints the created object as JSON on stdout.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from .extensions import db
+
+ebw = AppGroup("ebw", help="EBW Leeromgeving: beheer en automatisering.")
+
+
+def fail(message: str) -> None:
+    click.echo(f"Fout: {message}", err=True)
+    sys.exit(1)
+
+
+def parse_date(value: str | None, option: str) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        fail(f"{option} moet een datum zijn als JJJJ-MM-DD, niet '{value}'.")
+    return None
+
+
+def user_json(user) -> dict:
+    return {
+        "id": user.id,
+        "email": user.email,
+        "name": user.name,
+        "role": user.role,
+        "municipality": user.municipality_code,
+        "pseudonym": user.pseudonym,
+        "active": user.is_active_account,
+    }
+
+
+def cohort_json(cohort) -> dict:
+    return {
+        "id": cohort.id,
+        "name": cohort.name,
+        "enrolment_code": cohort.enrolment_code,
+        "funding_municipality": cohort.funding_municipality_code,
+        "funding_year": cohort.funding_year,
+        "funding_reference": cohort.funding_reference,
+        "start_date": cohort.start_date.isoformat() if cohort.start_date else None,
+        "end_date": cohort.end_date.isoformat() if cohort.end_date else None,
+        "contact_hours": float(cohort.contact_hours or 0),
+        "trainers": [t.email for t in cohort.trainers],
+    }
+
+
+@ebw.command("create-user")
+@click.argument("email")
+@click.option("--name", required=True, help="Volledige naam.")
+@click.option("--role", required=True, type=click.Choice(["learner", "trainer", "coordinator", "admin"]))
+@click.option("--municipality", default=None, help="CBS-code, zoals GM0363.")
+@click.option("--password", default=None, help="Wachtwoord; zonder deze optie wordt erom gevraagd.")
+@click.option("--job-domain", default=None, help="Werkveld van een deelnemer (oov, sociaal_domein, ...).")
+@click.option("--json", "as_json", is_flag=True, help="Druk de gebruiker af als JSON.")
+def create_user_command(email, name, role, municipality, password, job_domain, as_json):
+    """Maak een gebruiker (een coördinator zonder --municipality is landelijk)."""
+    from .accounts.services import ValidationError, create_user
+
+    if password is None:
+        if not sys.stdin or not sys.stdin.isatty():
+            fail("geef --password, of start de opdracht in een terminal om het wachtwoord in te typen.")
+        password = click.prompt("Wachtwoord", hide_input=True, confirmation_prompt=True)
+    try:
+        user = create_user(email, name, role, municipality_code=municipality, password=password,
+                           job_domain=job_domain)
+        db.session.commit()
+    except ValidationError as error:
+        db.session.rollback()
+        fail(str(error))
+    if as_json:
+        click.echo(json.dumps(user_json(user)))
+    else:
+        click.echo(f"Gebruiker {user.email} ({user.role}) gemaakt, id {user.id}.")
+
+
+@ebw.command("create-cohort")
+@click.argument("name")
+@click.option("--funding-municipality", required=True, help="CBS-code van de hoofdaanvrager, zoals GM0363.")
+@click.option("--year", required=True, type=int, help="Financieringsjaar.")
+@click.option("--reference", default=None, help="Financieringskenmerk.")
+@click.option("--trainer", "trainers", multiple=True, help="E-mailadres van een trainer (meerdere keren mogelijk).")
+@click.option("--start", default=None, help="Startdatum JJJJ-MM-DD.")
+@click.option("--end", default=None, help="Einddatum JJJJ-MM-DD.")
+@click.option("--contact-hours", default=None, help="Contacturen van de groep.")
+@click.option("--json", "as_json", is_flag=True, help="Druk de groep af als JSON (met id en enrolment_code).")
+def create_cohort_command(name, funding_municipality, year, reference, trainers, start, end, contact_hours, as_json):
+    """Maak een groep (cohort)."""
+    from .accounts.services import ValidationError
+    from .cohorts.services import create_cohort
+
+    start_date = parse_date(start, "--start")
+    end_date = parse_date(end, "--end")
+    try:
+        cohort = create_cohort(name, funding_municipality, year, reference=reference, trainer_emails=list(trainers),
+                               start=start_date, end=end_date, contact_hours=contact_hours)
+        db.session.commit()
+    except ValidationError as error:
+        db.session.rollback()
+        fail(str(error))
+    if as_json:
+        click.echo(json.dumps(cohort_json(cohort)))
+    else:
+        click.echo(f"Groep '{cohort.name}' gemaakt, id {cohort.id}, inschrijfcode {cohort.enrolment_code}.")
+
+
+def _get_cohort(cohort_id: int):
+    from .cohorts.models import Cohort
+
+    cohort = db.session.get(Cohort, cohort_id)
+    if cohort is None:
+        fail(f"groep {cohort_id} bestaat niet.")
+    return cohort
+
+
+@ebw.command("enroll")
+@click.argument("email")
+@click.option("--cohort", "cohort_id", required=True, type=int, help="Id van de groep.")
+@click.option("--json", "as_json", is_flag=True)
+def enroll_command(email, cohort_id, as_json):
+    """Schrijf een deelnemer in bij een groep (nogmaals inschrijven verandert niets)."""
+    from .accounts.services import ValidationError, get_user_by_email
+    from .cohorts.services import enroll
+
+    cohort = _get_cohort(cohort_id)
+    user = get_user_by_email(email)
+    if user is None:
+        fail(f"er is geen gebruiker met e-mailadres {email}.")
+    try:
+        enrollment, created = enroll(user, cohort)
+        db.session.commit()
+    except ValidationError as error:
+        db.session.rollback()
+        fail(str(error))
+    if as_json:
+        click.echo(json.dumps({"id": enrollment.id, "user": user.email, "cohort": cohort.id, "created": created}))
+    elif created:
+        click.echo(f"{user.email} is ingeschreven bij '{cohort.name}'.")
+    else:
+        click.echo(f"{user.email} was al ingeschreven bij '{cohort.name}'.")
+
+
+@ebw.command("import-learners")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--cohort", "cohort_id", required=True, type=int)
+def import_learners_command(file, cohort_id):
+    """Importeer deelnemers uit CSV (kolommen naam;email;gemeente_code;functie). Alles of niets."""
+    from .accounts.importing import import_learners
+
+    cohort = _get_cohort(cohort_id)
+    with open(file, "rb") as handle:
+        data = handle.read()
+    lines = max(data.count(b"\n"), 1)
+    with click.progressbar(length=lines, label="Importeren", file=sys.stderr) as bar:
+        result = import_learners(data, cohort, progress=bar.update)
+    if result.errors:
+        for message in result.errors:
+            click.echo(message, err=True)
+        fail("niets geïmporteerd; verbeter de rijen hierboven en probeer het opnieuw.")
+    click.echo(f"{result.created} nieuwe deelnemers uitgenodigd, {result.enrolled_existing} bestaande ingeschreven.")
+
+
+@ebw.command("demo")
+def demo_command():
+    """Laad de demo-gegevens (kan vaker; maakt niets dubbel)."""
+    from .demo import load_demo
+
+    summary = load_demo()
+    click.echo(summary)
+
+
+@ebw.command("seed-municipalities")
+def seed_municipalities_command():
+    """Werk de lijst met gemeenten bij uit data/gemeenten.csv."""
+    from .municipalities.services import seed_municipalities
+
+    added = seed_municipalities()
+    click.echo(f"{added} gemeenten toegevoegd.")
+
+
+def init_app(app: Flask) -> None:
+    from .content.cli import register as register_content
+    from .interop.cli import register as register_interop
+    from .learning.cli import register as register_learning
+    from .reporting.cli import register as register_reporting
+
+    for register in (register_content, register_learning, register_reporting, register_interop):
+        register(ebw)
+    app.cli.add_command(ebw)

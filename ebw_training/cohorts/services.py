@@ -1,0 +1,187 @@
+"""Cohort operations, shared by admin pages, trainer pages, the CLI and the tests."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from ..accounts.models import User
+from ..accounts.services import ValidationError, get_municipality, get_user_by_email
+from ..admin.services import record_audit
+from ..extensions import db
+from ..timeutil import utcnow
+from .models import Cohort, Enrollment, cohort_trainer, new_enrolment_code
+
+MAX_COHORT_NAME = 120
+
+
+def cohorts_for(user: User) -> list[Cohort]:
+    """The cohorts a user may manage: all for admins, their own for trainers."""
+    stmt = select(Cohort).order_by(Cohort.start_date.desc().nulls_last(), Cohort.name)
+    if user.role != "admin":
+        stmt = stmt.join(cohort_trainer).where(cohort_trainer.c.user_id == user.id)
+    return list(db.session.scalars(stmt))
+
+
+def can_manage(user: User, cohort: Cohort) -> bool:
+    return user.role == "admin" or (user.role == "trainer" and any(t.id == user.id for t in cohort.trainers))
+
+
+def enrollment_counts(cohort_ids: list[int]) -> dict[int, int]:
+    if not cohort_ids:
+        return {}
+    rows = db.session.execute(
+        select(Enrollment.cohort_id, func.count(Enrollment.id))
+        .where(Enrollment.cohort_id.in_(cohort_ids), Enrollment.withdrawn_at.is_(None))
+        .group_by(Enrollment.cohort_id)
+    )
+    return dict(rows.all())
+
+
+def _parse_hours(value) -> Decimal:
+    try:
+        hours = Decimal(str(value if value not in (None, "") else "0").replace(",", "."))
+    except InvalidOperation:
+        raise ValidationError(_("Vul het aantal contacturen in als getal, zoals 6 of 7,5."), "contact_hours") from None
+    if hours < 0 or hours > 999:
+        raise ValidationError(_("Het aantal contacturen ligt tussen 0 en 999."), "contact_hours")
+    return hours
+
+
+def _check_fields(name, funding_municipality_code, year, start, end):
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError(_("Geef de groep een naam."), "name")
+    if len(name) > MAX_COHORT_NAME:
+        raise ValidationError(_("Een naam mag hoogstens %(n)s tekens hebben.", n=MAX_COHORT_NAME), "name")
+    municipality = get_municipality(funding_municipality_code)
+    if municipality is None:
+        raise ValidationError(
+            _("Onbekende gemeentecode %(code)s. Gebruik de CBS-code, zoals GM0363.", code=funding_municipality_code or ""),
+            "funding_municipality",
+        )
+    if not isinstance(year, int) or not 2015 <= year <= 2100:
+        raise ValidationError(_("Vul een financieringsjaar in tussen 2015 en 2100."), "funding_year")
+    if start and end and end < start:
+        raise ValidationError(_("De einddatum ligt vóór de startdatum."), "end_date")
+    return name, municipality
+
+
+def create_cohort(
+    name: str,
+    funding_municipality_code: str,
+    year: int,
+    *,
+    reference: str | None = None,
+    trainer_emails: list[str] | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    contact_hours=None,
+    actor: User | None = None,
+) -> Cohort:
+    name, municipality = _check_fields(name, funding_municipality_code, year, start, end)
+    trainers = _trainers(trainer_emails or [])
+    cohort = Cohort(
+        name=name,
+        funding_municipality_code=municipality.code,
+        funding_year=year,
+        funding_reference=(reference or "").strip() or None,
+        start_date=start,
+        end_date=end,
+        contact_hours=_parse_hours(contact_hours),
+        enrolment_code=unique_enrolment_code(),
+    )
+    cohort.trainers = trainers
+    db.session.add(cohort)
+    db.session.flush()
+    record_audit("cohort.created", actor=actor, target=f"cohort:{cohort.id}")
+    return cohort
+
+
+def update_cohort(cohort: Cohort, *, name, funding_municipality_code, year, reference, start, end,
+                  contact_hours, trainer_ids: list[int], actor: User | None) -> Cohort:
+    name, municipality = _check_fields(name, funding_municipality_code, year, start, end)
+    hours = _parse_hours(contact_hours)
+    trainers = list(db.session.scalars(select(User).where(User.id.in_(trainer_ids), User.role == "trainer")))
+    cohort.name = name
+    cohort.funding_municipality_code = municipality.code
+    cohort.funding_year = year
+    cohort.funding_reference = (reference or "").strip() or None
+    cohort.start_date, cohort.end_date = start, end
+    cohort.contact_hours = hours
+    cohort.trainers = trainers
+    record_audit("cohort.updated", actor=actor, target=f"cohort:{cohort.id}")
+    return cohort
+
+
+def _trainers(emails: list[str]) -> list[User]:
+    trainers = []
+    for email in emails:
+        user = get_user_by_email(email)
+        if user is None or user.role != "trainer":
+            raise ValidationError(_("%(email)s is geen trainer op dit platform.", email=email), "trainers")
+        trainers.append(user)
+    return trainers
+
+
+def unique_enrolment_code() -> str:
+    while True:
+        code = new_enrolment_code()
+        if db.session.scalar(select(Cohort.id).where(Cohort.enrolment_code == code)) is None:
+            return code
+
+
+def regenerate_enrolment_code(cohort: Cohort, actor: User | None = None) -> str:
+    cohort.enrolment_code = unique_enrolment_code()
+    record_audit("cohort.code_regenerated", actor=actor, target=f"cohort:{cohort.id}")
+    return cohort.enrolment_code
+
+
+def find_cohort_by_code(code: str) -> Cohort | None:
+    cleaned = "".join(ch for ch in (code or "").upper() if ch.isalnum())
+    if len(cleaned) != 8:
+        return None
+    return db.session.scalar(
+        select(Cohort).where(Cohort.enrolment_code == f"{cleaned[:4]}-{cleaned[4:]}", Cohort.archived.is_(False))
+    )
+
+
+def enroll(user: User, cohort: Cohort, actor: User | None = None) -> tuple[Enrollment, bool]:
+    """Enrol a learner; idempotent. Returns (enrollment, created)."""
+    if user.role != "learner":
+        raise ValidationError(_("Alleen deelnemers kunnen worden ingeschreven."), "email")
+    existing = db.session.scalar(
+        select(Enrollment).where(Enrollment.user_id == user.id, Enrollment.cohort_id == cohort.id)
+    )
+    if existing is not None:
+        if existing.withdrawn_at is not None:
+            existing.withdrawn_at = None
+            record_audit("enrollment.restored", actor=actor, target=f"enrollment:{existing.id}")
+            return existing, True
+        return existing, False
+    from ..content import get_course
+
+    enrollment = Enrollment(user_id=user.id, cohort_id=cohort.id, modules_total=len(get_course().modules))
+    db.session.add(enrollment)
+    db.session.flush()
+    record_audit("enrollment.created", actor=actor, target=f"enrollment:{enrollment.id}")
+    return enrollment, True
+
+
+def withdraw(enrollment: Enrollment, actor: User | None = None) -> None:
+    if enrollment.withdrawn_at is None:
+        enrollment.withdrawn_at = utcnow()
+        record_audit("enrollment.withdrawn", actor=actor, target=f"enrollment:{enrollment.id}")
+
+
+def current_enrollment(user: User) -> Enrollment | None:
+    """The learner's active enrolment (the most recent one that is not withdrawn)."""
+    return db.session.scalar(
+        select(Enrollment)
+        .where(Enrollment.user_id == user.id, Enrollment.withdrawn_at.is_(None))
+        .order_by(Enrollment.enrolled_at.desc(), Enrollment.id.desc())
+        .limit(1)
+    )

@@ -1,0 +1,139 @@
+"""The in-memory course: loaded and rendered once at start-up (see content/loader.py).
+
+This is the interface the rest of the application uses; views never read content files.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Page:
+    number: int  # 1-based within the module
+    title: str
+    anchor: str
+    html: str  # rendered, safe HTML (raw HTML in content is escaped)
+
+
+@dataclass(frozen=True)
+class Option:
+    key: str  # stable within the question: "a", "b", ...
+    text: str
+    html: str
+    correct: bool = False
+    feedback: str = ""
+    feedback_html: str = ""
+    match: str | None = None  # matching questions: the right-hand side
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    type: str  # single | multiple | true_false | matching (a key of content.types.QUESTION_TYPES)
+    prompt: str
+    prompt_html: str
+    options: tuple[Option, ...]
+    explanation: str = ""
+    explanation_html: str = ""
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Quiz:
+    name: str  # file name without .yaml
+    title: str
+    pass_mark: float
+    shuffle: bool
+    questions: tuple[Question, ...]
+    version: str  # sha256 of the file
+    path: str = ""
+
+
+@dataclass(frozen=True)
+class ExerciseItem:
+    id: str
+    text: str
+    help: str = ""
+    help_html: str = ""
+    example: str = ""
+    example_html: str = ""
+
+
+@dataclass(frozen=True)
+class Exercise:
+    name: str
+    title: str
+    kind: str  # checklist | format (a key of content.types.EXERCISE_KINDS)
+    instructions: str
+    instructions_html: str
+    items: tuple[ExerciseItem, ...]
+    scale: tuple[str, ...] = ()
+    version: str = ""
+    path: str = ""
+
+
+@dataclass(frozen=True)
+class Video:
+    name: str  # media name, or the URL for an external video
+    title: str
+    duration: float  # seconds; 0 for external videos
+    description: str = ""
+    external_url: str | None = None
+    sources: tuple[tuple[str, str], ...] = ()  # (file name in media/, mime type)
+    captions: str | None = None  # file name of the .nl.vtt
+    poster: str | None = None
+    transcript_html: str = ""
+    version: str = ""
+
+
+@dataclass(frozen=True)
+class Module:
+    slug: str
+    title: str
+    order: int
+    minutes: int
+    summary: str
+    goals: tuple[str, ...]
+    pages: tuple[Page, ...]
+    video: Video | None = None
+    quiz: Quiz | None = None
+    exercise: Exercise | None = None
+    requires_review: bool = False
+    version: str = ""  # sha256 over the module file and every file it uses
+    path: str = ""
+
+    @property
+    def activities(self) -> tuple[str, ...]:
+        """The activities that must be done for completion, in the order a learner meets them."""
+        acts = ["pages"]
+        if self.video is not None and self.video.external_url is None:
+            acts.append("video")
+        if self.quiz is not None:
+            acts.append("quiz")
+        if self.exercise is not None:
+            acts.append("exercise")
+        return tuple(acts)
+
+
+@dataclass(frozen=True)
+class Course:
+    title: str
+    modules: tuple[Module, ...]
+    quizzes: dict[str, Quiz] = field(default_factory=dict)
+    exercises: dict[str, Exercise] = field(default_factory=dict)
+    videos: dict[str, Video] = field(default_factory=dict)
+    version: str = ""  # sha256 over all content files
+    media_dir: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def module(self, slug: str) -> Module | None:
+        for module in self.modules:
+            if module.slug == slug:
+                return module
+        return None
+
+    @property
+    def total_minutes(self) -> int:
+        return sum(m.minutes for m in self.modules)

@@ -1,0 +1,54 @@
+"""Demo data: one cohort with a trainer, coordinators, an admin and learners in several municipalities.
+
+Idempotent: running it again changes nothing. The README lists these accounts.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from .accounts.services import create_user, get_user_by_email
+from .cohorts.models import Cohort
+from .cohorts.services import create_cohort, enroll
+from .extensions import db
+from .municipalities.services import seed_municipalities
+
+DEMO_PASSWORD = "Demo-wachtwoord-2026"
+DEMO_COHORT = "Regio Amsterdam-Amstelland 2026"
+
+DEMO_USERS = [
+    # email, name, role, municipality, job domain
+    ("admin@ebw.example.nl", "Anna Beheer", "admin", None, None),
+    ("trainer@ebw.example.nl", "Tom Trainer", "trainer", None, None),
+    ("coordinator@ebw.example.nl", "Carla Coördinator (ROR)", "coordinator", None, None),
+    ("coordinator.amsterdam@ebw.example.nl", "Mehmet Yilmaz", "coordinator", "GM0363", None),
+    ("deelnemer@ebw.example.nl", "Daan de Vries", "learner", "GM0363", "oov"),
+    ("deelnemer.amstelveen@ebw.example.nl", "Fatima El Amrani", "learner", "GM0362", "sociaal_domein"),
+    ("deelnemer.diemen@ebw.example.nl", "Sanne Bakker", "learner", "GM0384", "onderzoek"),
+]
+
+
+def load_demo() -> str:
+    seed_municipalities()
+    created = 0
+    for email, name, role, municipality, job in DEMO_USERS:
+        if get_user_by_email(email) is None:
+            create_user(email, name, role, municipality_code=municipality, password=DEMO_PASSWORD,
+                        job_domain=job, check_password=False)
+            created += 1
+    db.session.flush()
+    cohort = db.session.scalar(select(Cohort).where(Cohort.name == DEMO_COHORT))
+    if cohort is None:
+        cohort = create_cohort(
+            DEMO_COHORT, "GM0363", 2026, reference="VG-2026-AMS-014", trainer_emails=["trainer@ebw.example.nl"],
+            start=date(2026, 9, 1), end=date(2026, 12, 18), contact_hours="6",
+        )
+        created += 1
+    for email, _name, role, _m, _j in DEMO_USERS:
+        if role == "learner":
+            _enrollment, new = enroll(get_user_by_email(email), cohort)
+            created += int(new)
+    db.session.commit()
+    return f"Demo-gegevens geladen ({created} nieuw). Groep '{cohort.name}', id {cohort.id}, inschrijfcode {cohort.enrolment_code}."

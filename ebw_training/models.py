@@ -1,0 +1,34 @@
+"""All models, imported in one place so that metadata and Alembic see every table."""
+
+from .accounts.models import LoginAttempt, MailMessage, PasswordResetToken, User
+from .admin.models import AuditEvent
+from .cohorts.models import Attendance, Cohort, ContactSession, Enrollment, cohort_trainer
+from .learning.models import (
+    Certificate,
+    CompletionEvent,
+    ExerciseAnswer,
+    PageRead,
+    QuizAttempt,
+    VideoProgress,
+)
+from .municipalities.models import Municipality
+
+__all__ = [
+    "Attendance",
+    "AuditEvent",
+    "Certificate",
+    "Cohort",
+    "CompletionEvent",
+    "ContactSession",
+    "Enrollment",
+    "ExerciseAnswer",
+    "LoginAttempt",
+    "MailMessage",
+    "Municipality",
+    "PageRead",
+    "PasswordResetToken",
+    "QuizAttempt",
+    "User",
+    "VideoProgress",
+    "cohort_trainer",
+]
