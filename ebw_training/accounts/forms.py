@@ -3,9 +3,10 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, Email, Length
+from wtforms.validators import DataRequired, Email, Length, ValidationError
 
 from .models import JOB_DOMAINS
+from .services import password_problem
 
 REQUIRED = _l("Dit veld is verplicht.")
 
@@ -48,6 +49,19 @@ class RegisterForm(FlaskForm):
                            validators=[DataRequired(_l("Lees en bevestig de privacyverklaring."))])
     submit = SubmitField(_l("Account maken"))
 
+    def validate_password(self, field):
+        problem = password_problem(field.data or "", self.email.data, self.name.data)
+        if problem:
+            raise ValidationError(problem)
+
+    def validate_enrolment_code(self, field):
+        from ..cohorts.services import find_cohort_by_code
+
+        if find_cohort_by_code(field.data or "") is None:
+            raise ValidationError(
+                _l("Deze inschrijfcode kennen we niet. Controleer de code of vraag je trainer om de juiste code.")
+            )
+
 
 class ForgotPasswordForm(FlaskForm):
     email = EmailField(_l("E-mailadres"), validators=[DataRequired(REQUIRED), Length(max=254)],
@@ -59,3 +73,8 @@ class ResetPasswordForm(FlaskForm):
     password = PasswordField(_l("Nieuw wachtwoord"), validators=[DataRequired(REQUIRED)],
                              description=_l("Minstens 12 tekens."), render_kw={"autocomplete": "new-password"})
     submit = SubmitField(_l("Wachtwoord opslaan"))
+
+    def validate_password(self, field):
+        problem = password_problem(field.data or "")
+        if problem:
+            raise ValidationError(problem)
