@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, render_template, request, session
+from flask import Flask, has_request_context, render_template, request, session
 from flask_login import current_user
 from sqlalchemy import text
 
@@ -62,6 +62,8 @@ def _running_cli_command() -> bool:
 
 
 def _select_locale() -> str:
+    if not has_request_context():
+        return "nl"
     chosen = session.get("locale")
     if chosen in ("nl", "en"):
         return chosen
