@@ -7,6 +7,7 @@ import os
 from contextlib import contextmanager
 
 import pytest
+from flask import g
 from sqlalchemy import event, text
 
 from ebw_training import create_app
@@ -34,6 +35,13 @@ def app(tmp_path_factory):
             "EBW_BASE_URL": "http://localhost",
         }
     )
+
+    @app.before_request
+    def _fresh_request_globals():
+        # Tests hold an app context while the client makes requests, so requests share `g`;
+        # drop flask-login's cached user so every request loads its own, as in production.
+        g.pop("_login_user", None)
+
     with app.app_context():
         db.drop_all()
         db.create_all()

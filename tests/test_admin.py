@@ -1,0 +1,176 @@
+"""Admin pages: users, roles, cohorts, enrolment codes, import, outbox, audit log."""
+
+from __future__ import annotations
+
+import io
+
+from sqlalchemy import select
+
+from ebw_training.accounts.models import MailMessage, User
+from ebw_training.admin.models import AuditEvent
+from ebw_training.cohorts.models import Cohort, Enrollment
+from ebw_training.extensions import db
+
+from .factories import make_cohort, make_enrollment, make_user
+
+
+def _admin(login):
+    admin = make_user("admin")
+    db.session.commit()
+    login(admin)
+    return admin
+
+
+def test_create_user_with_invitation(client, login):
+    _admin(login)
+    response = client.post("/admin/gebruikers/nieuw", data={
+        "name": "Tineke Trainer", "email": "tineke@ror.nl", "role": "trainer", "municipality": "", "job_domain": "",
+        "password": ""})
+    assert response.status_code == 302
+    user = db.session.scalar(select(User).where(User.email == "tineke@ror.nl"))
+    assert user.role == "trainer" and user.password_hash is None
+    mail = db.session.scalar(select(MailMessage).where(MailMessage.recipient == "tineke@ror.nl"))
+    assert "/wachtwoord-kiezen/" in mail.body
+    assert client.get(f"/admin/mail/{mail.id}").status_code == 200
+    assert "tineke@ror.nl" in client.get("/admin/mail").get_data(as_text=True)
+
+
+def test_create_user_bad_input_keeps_fields(client, login):
+    _admin(login)
+    make_user("learner", email="dubbel@gemeente.nl")
+    db.session.commit()
+    response = client.post("/admin/gebruikers/nieuw", data={
+        "name": "Dubbel", "email": "dubbel@gemeente.nl", "role": "learner", "municipality": "GM0363"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "al een account" in html and 'value="Dubbel"' in html
+
+
+def test_change_role_is_audited(client, login):
+    admin = _admin(login)
+    user = make_user("trainer")
+    db.session.commit()
+    response = client.post(f"/admin/gebruikers/{user.id}", data={"role": "coordinator", "municipality": "GM0599"})
+    assert response.status_code == 302
+    db.session.refresh(user)
+    assert user.role == "coordinator" and user.municipality_code == "GM0599"
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "user.role_changed"))
+    assert event.actor_id == admin.id
+    assert event.details["old_role"] == "trainer" and event.details["new_municipality"] == "GM0599"
+    # national coordinator: no municipality
+    client.post(f"/admin/gebruikers/{user.id}", data={"role": "coordinator", "municipality": ""})
+    db.session.refresh(user)
+    assert user.is_national_coordinator
+
+
+def test_deactivate_user_blocks_login(client, login, app):
+    admin = _admin(login)
+    user = make_user("learner")
+    db.session.commit()
+    client.post(f"/admin/gebruikers/{user.id}/actief")
+    db.session.refresh(user)
+    assert not user.is_active_account
+    client.post(f"/admin/gebruikers/{admin.id}/actief")  # not yourself
+    db.session.refresh(admin)
+    assert admin.is_active_account
+    other = app.test_client()
+    assert other.post("/login", data={"email": user.email, "password": "Test-wachtwoord-voor-tests"}).status_code == 200
+
+
+def test_cohort_create_edit_and_regenerate_code(client, login):
+    _admin(login)
+    trainer = make_user("trainer")
+    db.session.commit()
+    data = {"name": "Groep Zuid", "funding_municipality": "GM0599", "funding_year": "2026", "funding_reference": "VG-99",
+            "start_date": "2026-09-01", "end_date": "2026-11-30", "contact_hours": "7,5", "trainers": [str(trainer.id)]}
+    response = client.post("/admin/groepen/nieuw", data=data)
+    assert response.status_code == 302
+    cohort = db.session.scalar(select(Cohort).where(Cohort.name == "Groep Zuid"))
+    assert float(cohort.contact_hours) == 7.5 and cohort.trainers == [trainer]
+    old_code = cohort.enrolment_code
+    client.post(f"/admin/groepen/{cohort.id}/nieuwe-code")
+    db.session.refresh(cohort)
+    assert cohort.enrolment_code != old_code
+    bad = dict(data, end_date="2026-08-01", name="Groep Zuid 2")
+    response = client.post(f"/admin/groepen/{cohort.id}", data=bad)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "vóór de startdatum" in html and 'value="Groep Zuid 2"' in html
+    bad = dict(data, contact_hours="veel")
+    assert "als getal" in client.post(f"/admin/groepen/{cohort.id}", data=bad).get_data(as_text=True)
+
+
+def test_enroll_withdraw_and_import_via_web(client, login):
+    _admin(login)
+    cohort = make_cohort()
+    learner = make_user("learner", email="l@gemeente.nl")
+    db.session.commit()
+    client.post(f"/admin/groepen/{cohort.id}/inschrijven", data={"email": "l@gemeente.nl"})
+    enrollment = db.session.scalar(select(Enrollment).where(Enrollment.user_id == learner.id))
+    assert enrollment is not None
+    client.post(f"/admin/groepen/{cohort.id}/uitschrijven/{enrollment.id}")
+    db.session.refresh(enrollment)
+    assert enrollment.status == "uitgeschreven"
+    csv_bytes = "naam;email;gemeente_code\nNieuw;nieuw@a.nl;GM0363\nFout;fout;GM0363\n".encode()
+    response = client.post(f"/admin/groepen/{cohort.id}/importeren",
+                           data={"file": (io.BytesIO(csv_bytes), "d.csv")}, content_type="multipart/form-data")
+    assert response.status_code == 422 and "Rij 3" in response.get_data(as_text=True)
+    assert db.session.scalar(select(User).where(User.email == "nieuw@a.nl")) is None
+    csv_bytes = "naam;email;gemeente_code\nNieuw;nieuw@a.nl;GM0363\n".encode()
+    response = client.post(f"/admin/groepen/{cohort.id}/importeren",
+                           data={"file": (io.BytesIO(csv_bytes), "d.csv")}, content_type="multipart/form-data")
+    assert response.status_code == 302
+    assert db.session.scalar(select(User).where(User.email == "nieuw@a.nl")) is not None
+
+
+def test_withdraw_checks_cohort_of_enrollment(client, login):
+    _admin(login)
+    enrollment = make_enrollment()
+    other = make_cohort()
+    db.session.commit()
+    assert client.post(f"/admin/groepen/{other.id}/uitschrijven/{enrollment.id}").status_code == 404
+
+
+def test_users_page_query_count_is_constant(client, login, count_queries):
+    _admin(login)
+    for _ in range(3):
+        make_user("learner")
+    db.session.commit()
+    with count_queries() as few:
+        assert client.get("/admin/gebruikers").status_code == 200
+    for _ in range(40):
+        make_user("learner", municipality="GM0599")
+    db.session.commit()
+    with count_queries() as many:
+        assert client.get("/admin/gebruikers").status_code == 200
+    assert few.count == many.count
+
+
+def test_cohort_page_query_count_is_constant(client, login, count_queries):
+    _admin(login)
+    cohort = make_cohort()
+    for _ in range(3):
+        make_enrollment(cohort=cohort)
+    db.session.commit()
+    with count_queries() as few:
+        assert client.get(f"/admin/groepen/{cohort.id}").status_code == 200
+    for i in range(40):
+        make_enrollment(cohort=cohort, municipality="GM0599" if i % 2 else "GM0362")
+    db.session.commit()
+    with count_queries() as many:
+        assert client.get(f"/admin/groepen/{cohort.id}").status_code == 200
+    assert few.count == many.count
+
+
+def test_municipality_lookup(client, login):
+    _admin(login)
+    html = client.get("/admin/gemeenten/?q=GM0518").get_data(as_text=True)
+    assert "s-Gravenhage" in html
+    html = client.get("/admin/gemeenten/").get_data(as_text=True)
+    assert "342 gemeenten" in html
+
+
+def test_audit_log_page(client, login):
+    _admin(login)
+    make_cohort()
+    db.session.commit()
+    html = client.get("/admin/logboek?actie=cohort").get_data(as_text=True)
+    assert "cohort.created" in html
