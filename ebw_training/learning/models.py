@@ -101,3 +101,20 @@ class Certificate(db.Model):
     revoked_at: Mapped[datetime | None]
 
     enrollment = relationship("Enrollment", back_populates="certificate")
+
+
+class PendingDraft(db.Model):
+    """Exercise answers that arrived when the learner was no longer logged in (or the form had expired).
+
+    The exercise form carries a signed reference to its owner, so the answers can be kept for that learner even
+    when the session cookie is gone. After logging in again the learner sees them and chooses to put them back;
+    nothing is merged without that choice. Rows are deleted when used or discarded, and purged after a week.
+    """
+
+    __tablename__ = "pending_draft"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    module_slug: Mapped[str] = mapped_column(String(80))
+    answers: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -1,0 +1,326 @@
+"""Documents a learner takes home: the exercise result (PDF and DOCX) and the certificate (PDF with QR code).
+
+The PDFs embed a TrueType font so Dutch text (ë, é, ’, €, Ĳ) prints correctly; the first font family found on the
+machine is used, with DejaVu Sans as a fallback for characters the main font lacks. Without any TrueType font the
+core Helvetica font is used and characters outside Latin-1 are replaced, so a document is always produced.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import os
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+import segno
+from babel.dates import format_date
+from flask_babel import gettext as _
+
+from ..timeutil import local_date
+
+log = logging.getLogger(__name__)
+
+FONT_DIRS = ("/usr/share/fonts/truetype", "/usr/local/share/fonts", "/usr/share/fonts")
+# (regular, bold) pairs in order of preference: neutral sans-serif faces.
+FONT_CANDIDATES = (
+    ("noto/NotoSans-Regular.ttf", "noto/NotoSans-Bold.ttf"),
+    ("liberation/LiberationSans-Regular.ttf", "liberation/LiberationSans-Bold.ttf"),
+    ("dejavu/DejaVuSans.ttf", "dejavu/DejaVuSans-Bold.ttf"),
+)
+FALLBACK_FONTS = (
+    ("dejavu/DejaVuSans.ttf", "dejavu/DejaVuSans-Bold.ttf"),
+    ("noto/NotoColorEmoji.ttf", None),
+)
+BLUE = (21, 66, 115)  # lintblauw
+MUTED = (83, 83, 83)
+ORGANISATION = "Rijksopleidingsinstituut tegengaan Radicalisering (ROR)"
+
+
+def _find(relative: str | None) -> str | None:
+    if not relative:
+        return None
+    env_dir = os.environ.get("EBW_FONT_DIR")
+    for base in ((env_dir,) if env_dir else ()) + FONT_DIRS:
+        path = os.path.join(base, relative)
+        if os.path.isfile(path):
+            return path
+    return None
+
+
+def dutch_date(value: date | datetime | None) -> str:
+    """12 maart 2026 (dates in documents are Dutch, whatever the interface language)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = local_date(value)
+    return format_date(value, "d MMMM y", locale="nl")
+
+
+def _pdf(orientation: str = "portrait"):
+    """An FPDF with the document font set up; returns (pdf, family)."""
+    from fpdf import FPDF
+
+    pdf = FPDF(orientation=orientation, unit="mm", format="A4")
+    pdf.set_creator("EBW Leeromgeving")
+    pdf.set_author(ORGANISATION)
+    pdf.set_lang("nl")
+    family = None
+    for regular, bold in FONT_CANDIDATES:
+        regular_path, bold_path = _find(regular), _find(bold)
+        if regular_path:
+            pdf.add_font("body", "", regular_path)
+            pdf.add_font("body", "B", bold_path or regular_path)
+            family = "body"
+            break
+    if family is None:
+        log.warning("No TrueType font found; documents fall back to Helvetica (Latin-1 only)")
+        pdf.core_fonts_encoding = "latin-1"
+        return pdf, None
+    fallbacks = []
+    for index, (regular, bold) in enumerate(FALLBACK_FONTS):
+        regular_path = _find(regular)
+        if regular_path:
+            name = f"fallback{index}"
+            pdf.add_font(name, "", regular_path)
+            bold_path = _find(bold)
+            if bold_path:
+                pdf.add_font(name, "B", bold_path)
+            fallbacks.append(name)
+    if fallbacks:
+        pdf.set_fallback_fonts(fallbacks, exact_match=False)
+    return pdf, family
+
+
+class _Writer:
+    """Small layer over FPDF that copes with the core-font case (text outside Latin-1)."""
+
+    def __init__(self, orientation: str = "portrait"):
+        self.pdf, self.family = _pdf(orientation)
+
+    def text(self, value: str) -> str:
+        value = value or ""
+        if self.family is None:
+            value = (value.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"')
+                     .replace("\u201d", '"').replace("\u2013", "-").replace("\u2014", "-").replace("\u20ac", "EUR"))
+            return value.encode("latin-1", "replace").decode("latin-1")
+        return value
+
+    def font(self, size: float, bold: bool = False, colour: tuple[int, int, int] = (27, 27, 27)) -> None:
+        self.pdf.set_font(self.family or "helvetica", "B" if bold else "", size)
+        self.pdf.set_text_color(*colour)
+
+    def para(self, value: str, size: float = 11, bold: bool = False, colour=(27, 27, 27), height: float = 6,
+             align: str = "L") -> None:
+        from fpdf.enums import XPos, YPos
+
+        self.font(size, bold, colour)
+        self.pdf.multi_cell(0, height, self.text(value), align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+    def output(self) -> bytes:
+        return bytes(self.pdf.output())
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Exercise result
+
+
+@dataclass
+class ExerciseDocument:
+    """What goes into the result document; built by the view from the enrolment and the registry's summary."""
+
+    exercise_title: str
+    course_title: str
+    module_title: str
+    name: str
+    municipality: str
+    cohort: str
+    date: str
+    status: str
+    rows: list[tuple[str, str]] = field(default_factory=list)
+    feedback: str | None = None
+
+    @property
+    def filename_stem(self) -> str:
+        safe = "".join(ch if ch.isalnum() else "-" for ch in self.exercise_title.lower())
+        return "oefening-" + "-".join(part for part in safe.split("-") if part)[:60]
+
+    def meta(self) -> list[tuple[str, str]]:
+        return [
+            (_("Naam"), self.name),
+            (_("Gemeente"), self.municipality),
+            (_("Groep"), self.cohort),
+            (_("Module"), self.module_title),
+            (_("Datum"), self.date),
+            (_("Status"), self.status),
+        ]
+
+
+def privacy_note() -> str:
+    return _("Deze oefening gaat over je eigen (beleids)interventie of een verzonnen casus. Er staan geen gegevens "
+             "in over personen die mogelijk radicaliseren.")
+
+
+def exercise_pdf(doc: ExerciseDocument) -> bytes:
+    writer = _Writer()
+    pdf = writer.pdf
+    pdf.set_title(writer.text(doc.exercise_title))
+    pdf.set_subject(writer.text(doc.course_title))
+    pdf.set_auto_page_break(auto=True, margin=18)
+    pdf.set_margins(20, 18, 20)
+    pdf.alias_nb_pages()
+    pdf.add_page()
+    writer.para(f"EBW Leeromgeving – {ORGANISATION}", size=9, colour=MUTED, height=5)
+    writer.para(doc.course_title, size=9, colour=MUTED, height=5)
+    pdf.ln(3)
+    writer.para(doc.exercise_title, size=17, bold=True, colour=BLUE, height=8)
+    pdf.ln(2)
+    label_width = 32
+    from fpdf.enums import XPos, YPos
+
+    for label, value in doc.meta():
+        writer.font(10.5, bold=True)
+        pdf.cell(label_width, 6.5, writer.text(label), new_x=XPos.RIGHT, new_y=YPos.TOP)
+        writer.font(10.5)
+        pdf.multi_cell(0, 6.5, writer.text(value or "–"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.ln(4)
+    writer.para(_("Je antwoorden"), size=13, bold=True, colour=BLUE, height=7)
+    for number, (question, answer) in enumerate(doc.rows, start=1):
+        pdf.ln(2)
+        writer.para(f"{number}. {question}", size=11, bold=True, height=6)
+        writer.para(answer or _("(niet ingevuld)"), size=11, height=6)
+    if doc.feedback:
+        pdf.ln(4)
+        writer.para(_("Feedback van je trainer"), size=13, bold=True, colour=BLUE, height=7)
+        writer.para(doc.feedback, size=11, height=6)
+    pdf.ln(6)
+    writer.para(privacy_note(), size=8.5, colour=MUTED, height=4.5)
+    return writer.output()
+
+
+def exercise_docx(doc: ExerciseDocument) -> bytes:
+    from docx import Document
+    from docx.shared import Pt, RGBColor
+
+    document = Document()
+    core = document.core_properties
+    core.title = doc.exercise_title
+    core.subject = doc.course_title
+    core.author = ORGANISATION
+    core.language = "nl-NL"
+    style = document.styles["Normal"]
+    style.font.name = "Calibri"
+    style.font.size = Pt(11)
+    intro = document.add_paragraph()
+    run = intro.add_run(f"EBW Leeromgeving – {ORGANISATION}\n{doc.course_title}")
+    run.font.size = Pt(9)
+    run.font.color.rgb = RGBColor(*MUTED)
+    document.add_heading(doc.exercise_title, level=1)
+    table = document.add_table(rows=0, cols=2)
+    table.style = "Table Grid"
+    for label, value in doc.meta():
+        cells = table.add_row().cells
+        cells[0].text = label
+        cells[0].paragraphs[0].runs[0].bold = True
+        cells[1].text = value or "–"
+    document.add_heading(_("Je antwoorden"), level=2)
+    for number, (question, answer) in enumerate(doc.rows, start=1):
+        document.add_heading(f"{number}. {question}", level=3)
+        for line in (answer or _("(niet ingevuld)")).split("\n"):
+            document.add_paragraph(line)
+    if doc.feedback:
+        document.add_heading(_("Feedback van je trainer"), level=2)
+        for line in doc.feedback.split("\n"):
+            document.add_paragraph(line)
+    note = document.add_paragraph()
+    note_run = note.add_run(privacy_note())
+    note_run.font.size = Pt(8.5)
+    note_run.font.color.rgb = RGBColor(*MUTED)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Certificate
+
+
+@dataclass
+class CertificateDocument:
+    name: str
+    municipality: str
+    course_title: str
+    completed_on: str
+    study_hours: float
+    code: str
+    verify_url: str
+
+
+def hours_text(hours: float) -> str:
+    value = f"{hours:.2f}".rstrip("0").rstrip(".").replace(".", ",")
+    return _("%(hours)s uur", hours=value)
+
+
+def qr_png(url: str) -> io.BytesIO:
+    buffer = io.BytesIO()
+    segno.make(url, error="m").save(buffer, kind="png", scale=10, border=4)
+    buffer.seek(0)
+    return buffer
+
+
+def certificate_pdf(doc: CertificateDocument) -> bytes:
+    from fpdf.enums import XPos, YPos
+
+    writer = _Writer("landscape")
+    pdf = writer.pdf
+    pdf.set_title(writer.text(_("Certificaat") + " – " + doc.course_title))
+    pdf.set_subject(writer.text(doc.code))
+    pdf.set_auto_page_break(auto=False)
+    pdf.set_margins(25, 20, 25)
+    pdf.add_page()
+    width, height = pdf.w, pdf.h
+    pdf.set_draw_color(*BLUE)
+    pdf.set_line_width(1.2)
+    pdf.rect(10, 10, width - 20, height - 20)
+    pdf.set_fill_color(*BLUE)
+    pdf.rect(10, 10, width - 20, 6, style="F")
+    pdf.set_y(26)
+    writer.para(ORGANISATION, size=11, colour=MUTED, align="C")
+    pdf.ln(4)
+    writer.para(_("Certificaat"), size=30, bold=True, colour=BLUE, height=14, align="C")
+    pdf.ln(4)
+    writer.para(_("Hierbij verklaren wij dat"), size=12, align="C")
+    pdf.ln(2)
+    writer.para(doc.name, size=22, bold=True, height=11, align="C")
+    if doc.municipality:
+        writer.para(_("gemeente %(name)s", name=doc.municipality), size=12, colour=MUTED, align="C")
+    pdf.ln(3)
+    writer.para(_("de online training heeft afgerond:"), size=12, align="C")
+    pdf.ln(1)
+    writer.para(doc.course_title, size=16, bold=True, colour=BLUE, height=8, align="C")
+    pdf.ln(5)
+    left = 40
+    pdf.set_x(left)
+    for label, value in ((_("Afgerond op"), doc.completed_on), (_("Studiebelasting"), hours_text(doc.study_hours)),
+                         (_("Certificaatcode"), doc.code)):
+        pdf.set_x(left)
+        writer.font(11, bold=True)
+        pdf.cell(45, 7, writer.text(label), new_x=XPos.RIGHT, new_y=YPos.TOP)
+        writer.font(11)
+        pdf.cell(100, 7, writer.text(value), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    qr_size = 42
+    qr_x, qr_y = width - 25 - qr_size, height - 22 - qr_size - 12
+    pdf.image(qr_png(doc.verify_url), x=qr_x, y=qr_y, w=qr_size, h=qr_size,
+              alt_text=_("QR-code naar de controlepagina van dit certificaat"))
+    pdf.set_xy(qr_x - 40, qr_y + qr_size + 1)
+    writer.font(8, colour=MUTED)
+    pdf.cell(qr_size + 40, 4, writer.text(_("Controleer dit certificaat:")), align="R",
+             new_x=XPos.LEFT, new_y=YPos.NEXT)
+    pdf.set_x(qr_x - 60)
+    pdf.cell(qr_size + 60, 4, writer.text(doc.verify_url), align="R", link=doc.verify_url)
+    pdf.set_xy(left, height - 40)
+    writer.font(9, colour=MUTED)
+    pdf.multi_cell(150, 4.5, writer.text(
+        _("Dit certificaat is uitgegeven door de EBW Leeromgeving van het ROR. Scan de QR-code of open het adres "
+          "om te controleren of het echt is.")), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    return writer.output()
