@@ -41,6 +41,7 @@ check-content: $(STAMP)
 	$(FLASK) ebw check-content
 
 media: $(STAMP)
+	$(PY) -m pip install -q -e '.[media]'
 	$(PY) media/src/build_intro.py
 
 translations: $(STAMP)
