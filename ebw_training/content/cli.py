@@ -1,7 +1,40 @@
 """Commands of this package, added to the `ebw` group by ebw_training.cli."""
 
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask import current_app
 from flask.cli import AppGroup
+
+from .loader import content_root, database_problems, load_course
+from .problems import errors, summary_line
+
+
+def check_content(root: Path) -> tuple[list, bool]:
+    """All problems of the course below `root`, plus the database slug check; (problems, database checked)."""
+    course, problems = load_course(root)
+    found = database_problems(current_app, course)
+    return sorted(problems + (found or [])), found is not None
 
 
 def register(group: AppGroup) -> None:
-    return None
+    from ..interop.gift import gift_group
+
+    @group.command("check-content")
+    @click.option("--dir", "content_dir", type=click.Path(file_okay=False, exists=True), default=None,
+                  help="Map met de cursus (standaard EBW_CONTENT_DIR, de projectmap).")
+    def check_content_command(content_dir: str | None) -> None:
+        """Controleer modules, toetsen, oefeningen en media; elke fout als pad:regel: melding."""
+        root = Path(content_dir) if content_dir else content_root(current_app)
+        problems, db_checked = check_content(root)
+        for problem in problems:
+            click.echo(str(problem))
+        if not db_checked:
+            click.echo("Geen database gevonden: de controle op veranderde slugs is overgeslagen.", err=True)
+        click.echo(summary_line(problems))
+        sys.exit(1 if errors(problems) else 0)
+
+    group.add_command(gift_group)

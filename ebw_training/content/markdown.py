@@ -123,6 +123,17 @@ class ContentMarkdown:
             return Markup("")
         return Markup(self.md.renderInline(str(text).strip(), self._env()))
 
+    def render_demoted(self, text: str | None, levels: int) -> Markup:
+        """Block Markdown with every heading `levels` lower (a transcript's '## ' becomes h3 under a page's h2)."""
+        if not text:
+            return Markup("")
+        env = self._env()
+        tokens = self.md.parse(str(text), env)
+        for token in tokens:
+            if token.type in ("heading_open", "heading_close"):
+                token.tag = f"h{min(int(token.tag[1]) + levels, 6)}"
+        return Markup(self.md.renderer.render(tokens, self.md.options, env))
+
     def parse_module(self, source: str) -> ParsedModule:
         """Split a module file into its front matter and pages; line numbers are the file's own."""
         env = self._env()
