@@ -58,3 +58,33 @@ def make_enrollment(learner: User | None = None, cohort: Cohort | None = None, *
     enrollment, _created = enroll(learner, cohort)
     db.session.flush()
     return enrollment
+
+
+def set_enrollment_progress(enrollment: Enrollment, *, started_at=None, last_active_at=None, modules_completed: int = 0,
+                            modules_total: int | None = None, quiz_average: float | None = None,
+                            exercises_submitted: int = 0, contact_hours_attended: str = "0", study_hours: str = "0",
+                            completed_at=None, withdrawn_at=None, certificate_code: str | None = None,
+                            certificate_revoked_at=None) -> Enrollment:
+    """Set an enrolment's summary columns directly (what learning.services maintains) and, with
+    certificate_code, issue its Certificate: data for report and export tests."""
+    from decimal import Decimal
+
+    from ebw_training.learning.models import Certificate
+
+    enrollment.started_at = started_at
+    enrollment.last_active_at = last_active_at or started_at
+    enrollment.modules_completed = modules_completed
+    if modules_total is not None:
+        enrollment.modules_total = modules_total
+    enrollment.quiz_average = quiz_average
+    enrollment.exercises_submitted = exercises_submitted
+    enrollment.contact_hours_attended = Decimal(contact_hours_attended)
+    enrollment.study_hours = Decimal(study_hours)
+    enrollment.completed_at = completed_at
+    enrollment.withdrawn_at = withdrawn_at
+    if certificate_code:
+        db.session.add(Certificate(enrollment_id=enrollment.id, code=certificate_code, issued_at=completed_at or started_at,
+                                   holder_name=enrollment.user.name, study_hours=float(Decimal(study_hours)),
+                                   content_version="test", revoked_at=certificate_revoked_at))
+    db.session.flush()
+    return enrollment
