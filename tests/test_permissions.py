@@ -39,6 +39,7 @@ def sample_values(world) -> dict[str, object]:
         "user_id": world["learner"].id,
         "enrollment_id": world["enrollment"].id,
         "message_id": world["message"].id,
+        "session_id": world["session"].id,
         "token": "not-a-valid-token",
         "slug": first.slug if first else "wat-is-ebw",
         "page": 1,
@@ -70,9 +71,14 @@ def world(app_ctx):
     }
     message = MailMessage(recipient="x@example.nl", subject="Test", body="Hallo")
     db.session.add(message)
+    from datetime import date
+
+    from ebw_training.cohorts.services import add_contact_session
+
+    session = add_contact_session(cohort, "Startbijeenkomst", date(2026, 9, 1), "3")
     db.session.commit()
     return {"users": users, "cohort": cohort, "learner": learner, "enrollment": enrollment,
-            "message": message, "course": get_course()}
+            "message": message, "session": session, "course": get_course()}
 
 
 def _rules(app):

@@ -185,3 +185,125 @@ def current_enrollment(user: User) -> Enrollment | None:
         .order_by(Enrollment.enrolled_at.desc(), Enrollment.id.desc())
         .limit(1)
     )
+
+
+# --- trainer views of a cohort ------------------------------------------------------------
+
+INACTIVE_DAYS = 14
+NOT_STARTED_GRACE_DAYS = 7
+
+
+def get_cohort_for(user: User, cohort_id: int) -> Cohort | None:
+    """The cohort when the user may manage it; None otherwise (the view answers 404)."""
+    cohort = db.session.get(Cohort, cohort_id)
+    if cohort is None or not can_manage(user, cohort):
+        return None
+    return cohort
+
+
+def cohort_enrollments(cohort: Cohort) -> list[Enrollment]:
+    """All enrolments of a cohort with their learners, in one query whatever the size of the cohort."""
+    from ..accounts.models import User as UserModel
+
+    return list(
+        db.session.scalars(
+            select(Enrollment)
+            .join(Enrollment.user)
+            .where(Enrollment.cohort_id == cohort.id)
+            .order_by(Enrollment.withdrawn_at.is_not(None), UserModel.name)
+        ).unique()
+    )
+
+
+def attention_reason(enrollment: Enrollment, cohort: Cohort, today: date | None = None) -> str | None:
+    """Why a trainer should look at this learner now, in Dutch, or None."""
+    from datetime import timedelta
+
+    if enrollment.status in ("afgerond", "uitgeschreven"):
+        return None
+    now = utcnow()
+    today = today or now.date()
+    if enrollment.started_at is None:
+        start = cohort.start_date or enrollment.enrolled_at.date()
+        if today >= start + timedelta(days=NOT_STARTED_GRACE_DAYS):
+            return _("Nog niet begonnen")
+        return None
+    if enrollment.last_active_at and enrollment.last_active_at < now - timedelta(days=INACTIVE_DAYS):
+        return _("Al %(n)s dagen niet actief", n=(now - enrollment.last_active_at).days)
+    return None
+
+
+def contact_sessions(cohort: Cohort) -> list:
+    from .models import ContactSession
+
+    return list(db.session.scalars(
+        select(ContactSession).where(ContactSession.cohort_id == cohort.id).order_by(ContactSession.held_on)
+    ))
+
+
+def add_contact_session(cohort: Cohort, title: str, held_on: date | None, hours, actor: User | None = None):
+    from .models import ContactSession
+
+    title = (title or "").strip()
+    if not title:
+        raise ValidationError(_("Geef de bijeenkomst een naam."), "title")
+    if len(title) > 120:
+        raise ValidationError(_("Een naam mag hoogstens 120 tekens hebben."), "title")
+    if held_on is None:
+        raise ValidationError(_("Vul de datum in als DD-MM-JJJJ."), "held_on")
+    value = _parse_hours(hours)
+    if value <= 0 or value > 24:
+        raise ValidationError(_("Een bijeenkomst duurt tussen 0 en 24 uur."), "hours")
+    session = ContactSession(cohort_id=cohort.id, title=title, held_on=held_on, hours=value)
+    db.session.add(session)
+    db.session.flush()
+    record_audit("cohort.session_added", actor=actor, target=f"cohort:{cohort.id}", session=session.id)
+    return session
+
+
+def attendance_map(cohort: Cohort) -> dict[tuple[int, int], bool]:
+    """{(session_id, enrollment_id): present} for the whole cohort in one query."""
+    from .models import Attendance, ContactSession
+
+    rows = db.session.execute(
+        select(Attendance.session_id, Attendance.enrollment_id, Attendance.present)
+        .join(ContactSession, ContactSession.id == Attendance.session_id)
+        .where(ContactSession.cohort_id == cohort.id)
+    )
+    return {(s, e): p for s, e, p in rows}
+
+
+def record_attendance(cohort: Cohort, session_id: int, present_ids: set[int], actor: User | None = None) -> None:
+    """Set who was present at one session and update every enrolment's attended contact hours."""
+    from .models import Attendance, ContactSession
+
+    session = db.session.get(ContactSession, session_id)
+    if session is None or session.cohort_id != cohort.id:
+        raise ValidationError(_("Deze bijeenkomst hoort niet bij deze groep."), "session")
+    enrollment_ids = {e.id for e in cohort_enrollments(cohort)}
+    existing = {a.enrollment_id: a for a in db.session.scalars(select(Attendance).where(Attendance.session_id == session.id))}
+    for enrollment_id in enrollment_ids:
+        present = enrollment_id in present_ids
+        row = existing.get(enrollment_id)
+        if row is None:
+            db.session.add(Attendance(session_id=session.id, enrollment_id=enrollment_id, present=present))
+        else:
+            row.present = present
+    db.session.flush()
+    refresh_contact_hours(cohort)
+    record_audit("cohort.attendance", actor=actor, target=f"cohort:{cohort.id}", session=session.id,
+                 present=len(present_ids & enrollment_ids))
+
+
+def refresh_contact_hours(cohort: Cohort) -> None:
+    """Recompute Enrollment.contact_hours_attended for a cohort (the export column contacturen_aanwezig)."""
+    from .models import Attendance, ContactSession
+
+    totals = dict(db.session.execute(
+        select(Attendance.enrollment_id, func.sum(ContactSession.hours))
+        .join(ContactSession, ContactSession.id == Attendance.session_id)
+        .where(ContactSession.cohort_id == cohort.id, Attendance.present.is_(True))
+        .group_by(Attendance.enrollment_id)
+    ).all())
+    for enrollment in db.session.scalars(select(Enrollment).where(Enrollment.cohort_id == cohort.id)):
+        enrollment.contact_hours_attended = Decimal(totals.get(enrollment.id) or 0)

@@ -1,16 +1,79 @@
-"""Trainer pages (/trainer/...)."""
+"""Trainer pages (/trainer/...): the cohorts a trainer trains, progress, attention list, attendance."""
 
-from flask import Blueprint, render_template
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..accounts.permissions import roles_required
+from ..accounts.services import ValidationError
+from ..extensions import db
 from . import services
+from .forms import ContactSessionForm
 
 bp = Blueprint("cohorts", __name__)
+
+
+def _load(cohort_id: int):
+    cohort = services.get_cohort_for(current_user, cohort_id)
+    if cohort is None:
+        abort(404)
+    return cohort
 
 
 @bp.get("/")
 @roles_required("trainer", "admin")
 def index():
     cohorts = services.cohorts_for(current_user)
-    return render_template("cohorts/index.html", cohorts=cohorts)
+    counts = services.enrollment_counts([c.id for c in cohorts])
+    return render_template("cohorts/index.html", cohorts=cohorts, counts=counts)
+
+
+@bp.get("/groepen/<int:cohort_id>")
+@roles_required("trainer", "admin")
+def cohort(cohort_id: int):
+    cohort = _load(cohort_id)
+    enrollments = services.cohort_enrollments(cohort)
+    attention = [(e, reason) for e in enrollments if (reason := services.attention_reason(e, cohort))]
+    from ..content import get_course
+
+    return render_template("cohorts/cohort.html", cohort=cohort, enrollments=enrollments, attention=attention,
+                           course=get_course())
+
+
+@bp.route("/groepen/<int:cohort_id>/bijeenkomsten", methods=["GET", "POST"])
+@roles_required("trainer", "admin")
+def sessions(cohort_id: int):
+    cohort = _load(cohort_id)
+    form = ContactSessionForm()
+    if form.validate_on_submit():
+        try:
+            services.add_contact_session(cohort, form.title.data, form.held_on.data, form.hours.data,
+                                         actor=current_user)
+            db.session.commit()
+        except ValidationError as error:
+            db.session.rollback()
+            field = getattr(form, error.field or "", None) or form.title
+            field.errors = list(field.errors) + [str(error)]
+        else:
+            flash(_("De bijeenkomst is toegevoegd. Vul nu de aanwezigheid in."), "success")
+            return redirect(url_for("cohorts.sessions", cohort_id=cohort.id))
+    enrollments = [e for e in services.cohort_enrollments(cohort) if e.withdrawn_at is None]
+    return render_template("cohorts/sessions.html", cohort=cohort, form=form, enrollments=enrollments,
+                           sessions=services.contact_sessions(cohort), attendance=services.attendance_map(cohort))
+
+
+@bp.post("/groepen/<int:cohort_id>/bijeenkomsten/<int:session_id>/aanwezigheid")
+@roles_required("trainer", "admin")
+def attendance(cohort_id: int, session_id: int):
+    cohort = _load(cohort_id)
+    present = {int(v) for v in request.form.getlist("present") if v.isdigit()}
+    try:
+        services.record_attendance(cohort, session_id, present, actor=current_user)
+        db.session.commit()
+    except ValidationError:
+        db.session.rollback()
+        abort(404)
+    flash(_("De aanwezigheid is opgeslagen."), "success")
+    return redirect(url_for("cohorts.sessions", cohort_id=cohort.id))
