@@ -70,6 +70,7 @@ def set_enrollment_progress(enrollment: Enrollment, *, started_at=None, last_act
     from decimal import Decimal
 
     from ebw_training.learning.models import Certificate
+    from ebw_training.timeutil import utcnow as _utcnow
 
     enrollment.started_at = started_at
     enrollment.last_active_at = last_active_at or started_at
@@ -83,7 +84,7 @@ def set_enrollment_progress(enrollment: Enrollment, *, started_at=None, last_act
     enrollment.completed_at = completed_at
     enrollment.withdrawn_at = withdrawn_at
     if certificate_code:
-        db.session.add(Certificate(enrollment_id=enrollment.id, code=certificate_code, issued_at=completed_at or started_at,
+        db.session.add(Certificate(enrollment_id=enrollment.id, code=certificate_code, issued_at=completed_at or started_at or _utcnow(),
                                    holder_name=enrollment.user.name, study_hours=float(Decimal(study_hours)),
                                    content_version="test", revoked_at=certificate_revoked_at))
     db.session.flush()

@@ -1,13 +1,181 @@
-"""Coordinator pages (/coordinator/...)."""
+"""Coordinator pages (/coordinator/...): the report, the exports, earlier exports, certificate ZIPs.
 
-from flask import Blueprint, render_template
+Views stay thin: read the filters, get the user's scope, call reporting.services. The scope is
+applied inside the services (scoped_select), never only in a template.
+"""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    stream_with_context,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
 
 from ..accounts.permissions import roles_required
+from . import charts, services
+from .forms import STATUS_LABELS, ReportFilterForm
 
 bp = Blueprint("reporting", __name__)
+REPORT_ROLES = ("coordinator", "admin")
+PAGE_SIZE = 25
+
+
+def _scope() -> services.Scope:
+    try:
+        return services.scope_for(current_user)
+    except services.ScopeError:
+        abort(403)
+
+
+def _page() -> int:
+    return max(request.args.get("page", 1, type=int) or 1, 1)
+
+
+def _filter_form(scope: services.Scope) -> tuple[ReportFilterForm, services.ReportFilter]:
+    form = ReportFilterForm(formdata=request.args)
+    form.set_choices(
+        services.year_choices(scope),
+        services.municipality_choices(scope) if scope.is_national else [],
+        services.cohort_choices(scope),
+        national=scope.is_national,
+    )
+    if any(request.args.get(name) for name in ("jaar", "gemeente", "groep", "status")):
+        form.validate()
+    return form, form.to_filter()
+
+
+def _export_filter(scope: services.Scope) -> services.ReportFilter:
+    """The filters of an export link; with a wrong value, back to the report page showing the error."""
+    form, filters = _filter_form(scope)
+    if form.errors:
+        flash(_("Controleer de filters: de export is niet gemaakt."), "error")
+        abort(redirect(url_for("reporting.index", **request.args)))
+    return filters
+
+
+def _attachment(filename: str) -> str:
+    return f'attachment; filename="{filename}"'
 
 
 @bp.get("/")
-@roles_required("coordinator", "admin")
+@roles_required(*REPORT_ROLES)
 def index():
-    return render_template("reporting/index.html")
+    scope = _scope()
+    form, filters = _filter_form(scope)
+    rows = services.summary_rows(scope, filters)
+    bars = services.completion_by_municipality(rows)
+    months = services.completions_by_month(scope, filters)
+    page = services.enrollment_page(scope, filters, page=_page(), per_page=PAGE_SIZE)
+    document_code = services.document_municipality(scope, filters)
+    return render_template(
+        "reporting/index.html",
+        scope=scope,
+        form=form,
+        filters=filters,
+        args=filters.query_args(),
+        rows=rows,
+        totals=services.summary_totals(rows),
+        bars=bars,
+        months=months,
+        municipality_svg=charts.municipality_chart(bars),
+        month_svg=charts.month_chart(months),
+        month_label=charts.month_label,
+        page=page,
+        status_labels=STATUS_LABELS,
+        document_code=document_code,
+        can_print=document_code is not None and filters.year is not None,
+        recent=services.recent_exports(current_user),
+    )
+
+
+def _stream_csv(kind: str) -> Response:
+    scope = _scope()
+    filters = _export_filter(scope)
+    filename = services.export_filename(kind, "csv", scope, filters)
+    stream = services.stream_csv_export(kind, scope, filters, actor_id=current_user.id, via="web", filename=filename)
+    response = Response(stream_with_context(stream), mimetype=services.MIMETYPES["csv"])
+    response.headers["Content-Disposition"] = _attachment(filename)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _send_built(kind: str, fmt: str, filters: services.ReportFilter | None = None) -> Response:
+    scope = _scope()
+    filters = filters if filters is not None else _export_filter(scope)
+    try:
+        handle, result = services.export_to_tempfile(kind, fmt, scope, filters, actor_id=current_user.id)
+    except services.FilterError as error:
+        flash(str(error), "error")
+        return redirect(url_for("reporting.index", **filters.query_args()))
+    response = send_file(handle, mimetype=services.MIMETYPES[fmt], as_attachment=True,
+                         download_name=result.filename, max_age=0)
+    response.headers["X-Export-SHA256"] = result.sha256
+    response.headers["Cache-Control"] = "no-store"  # personal data: never kept in a cache
+    return response
+
+
+@bp.get("/export/deelnemers.csv")
+@roles_required(*REPORT_ROLES)
+def export_completions_csv():
+    return _stream_csv("completions")
+
+
+@bp.get("/export/deelnemers.xlsx")
+@roles_required(*REPORT_ROLES)
+def export_completions_xlsx():
+    return _send_built("completions", "xlsx")
+
+
+@bp.get("/export/samenvatting.csv")
+@roles_required(*REPORT_ROLES)
+def export_summary_csv():
+    return _stream_csv("summary")
+
+
+@bp.get("/export/samenvatting.xlsx")
+@roles_required(*REPORT_ROLES)
+def export_summary_xlsx():
+    return _send_built("summary", "xlsx")
+
+
+@bp.get("/export/verantwoording.pdf")
+@roles_required(*REPORT_ROLES)
+def export_summary_pdf():
+    return _send_built("summary", "pdf")
+
+
+@bp.get("/certificaten/<municipality_code>/<int:year>.zip")
+@roles_required(*REPORT_ROLES)
+def certificates_zip(municipality_code: str, year: int):
+    scope = _scope()
+    try:
+        filters = services.resolve_filter(scope, year=year, municipality=municipality_code)
+    except services.FilterError:
+        abort(404)  # unknown, or another municipality than the coordinator's own
+    return _send_built("certificates", "zip", filters)
+
+
+@bp.get("/exports")
+@roles_required(*REPORT_ROLES)
+def exports():
+    page = services.exports_page(current_user, _page())
+    return render_template("reporting/exports.html", page=page)
+
+
+@bp.get("/exports/<int:export_id>")
+@roles_required(*REPORT_ROLES)
+def export_detail(export_id: int):
+    entry = services.get_export(current_user, export_id)
+    if entry is None:
+        abort(404)
+    return render_template("reporting/export_detail.html", entry=entry)
