@@ -29,6 +29,7 @@ run: $(STAMP) instance/secret_key
 	SECRET_KEY=$$(cat instance/secret_key) SESSION_COOKIE_SECURE=0 $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 test: $(TEST_STAMP)
+	$(FLASK) ebw check-content
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: $(TEST_STAMP)
