@@ -272,7 +272,13 @@ def _load_modules(
         metas.append((rel, meta))
         if isinstance(meta.get("slug"), str):
             all_slugs.add(meta["slug"])
-        problems.extend(validate.check_references(meta, rel, quizzes, exercises, videos))
+        # Files that exist count as known even when they have errors of their own (reported there).
+        problems.extend(validate.check_references(
+            meta, rel,
+            {p.stem for p in _yaml_files(reader.root / "quizzes")},
+            {p.stem for p in _yaml_files(reader.root / "modules" / "exercises")},
+            {p.stem for p in _yaml_files(reader.root / "media")},
+        ))
         for key in ("quiz", "exercise"):
             name = meta.get(key)
             if isinstance(name, str):
@@ -448,11 +454,12 @@ def _install_reloader(app: Flask, root: Path) -> None:
     from . import EXTENSION_KEY
 
     state: dict[str, Any] = {"checked": time.monotonic(), "stamp": content_stamp(root)}
+    interval = float(app.config.get("EBW_CONTENT_RELOAD_INTERVAL", RELOAD_INTERVAL))
 
     @app.before_request
     def reload_changed_content() -> None:
         now = time.monotonic()
-        if now - state["checked"] < RELOAD_INTERVAL:
+        if now - state["checked"] < interval:
             return
         state["checked"] = now
         stamp = content_stamp(root)

@@ -59,7 +59,7 @@ def _link_open(self, tokens: Sequence[Token], idx: int, options, env) -> str:
 
 
 def _table_open(self, tokens, idx, options, env) -> str:
-    return '<div class="table-wrap">\n<table class="table">\n'
+    return '<div class="table-wrap" tabindex="0">\n<table class="table">\n'
 
 
 def _table_close(self, tokens, idx, options, env) -> str:
@@ -151,7 +151,8 @@ class ContentMarkdown:
                                                    "komt uit de front matter. Gebruik '## ' voor een nieuwe pagina "
                                                    "en '### ' voor een kopje binnen een pagina."))
             elif token.type == "inline" and token.content.lstrip().startswith(":::"):
-                name = token.content.strip().lstrip(":").strip().split(" ", 1)[0]
+                first_line = token.content.strip().split("\n", 1)[0]
+                name = first_line.lstrip(":").strip().split(" ", 1)[0]
                 known = ", ".join(CONTAINERS)
                 if name:
                     parsed.notes.append((_line(token), f"Onbekend blok '::: {name}': gebruik {known}. "

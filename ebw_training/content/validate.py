@@ -128,9 +128,9 @@ def check_modules_together(modules: Iterable[tuple[str, Mapping]]) -> list[Probl
 
 
 def check_references(
-    meta: Mapping, path: str, quizzes: Mapping[str, Any], exercises: Mapping[str, Any], videos: Mapping[str, Any]
+    meta: Mapping, path: str, quizzes: Iterable[str], exercises: Iterable[str], videos: Iterable[str]
 ) -> list[Problem]:
-    """The quiz, exercise and video a module names must exist."""
+    """The quiz, exercise and video a module names must exist (the names of the files that are there)."""
     problems: list[Problem] = []
     for key, folder, names in (
         ("quiz", "quizzes", quizzes),
