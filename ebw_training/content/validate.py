@@ -330,6 +330,7 @@ def check_database(course: Course, engine) -> list[Problem]:
     slugs = {m.slug for m in course.modules} | set(course.extra.get("all_slugs", ()))
     found: dict[str, dict[str, int]] = {}
     videos_found: dict[str, int] = {}
+    seen: set[str] = set()
     try:
         with engine.connect() as conn:
             tables = set(inspect(conn).get_table_names())
@@ -340,6 +341,7 @@ def check_database(course: Course, engine) -> list[Problem]:
                     f"SELECT module_slug, COUNT(*) FROM {table} WHERE module_slug IS NOT NULL GROUP BY module_slug"
                 ))
                 for slug, count in rows:
+                    seen.add(slug)
                     if slug not in slugs:
                         found.setdefault(slug, {})[table] = int(count)
             if "video_progress" in tables:
@@ -352,7 +354,7 @@ def check_database(course: Course, engine) -> list[Problem]:
     problems = []
     for slug in sorted(found):
         counts = ", ".join(f"{table}: {n}" for table, n in sorted(found[slug].items()))
-        path, line = _likely_module_file(course, slug)
+        path, line = _likely_module_file(course, slug, seen)
         problems.append(Problem(path, line, f"De module met slug '{slug}' bestaat niet meer, maar in de database "
                                 f"staan nog gegevens van deelnemers die ernaar verwijzen ({counts}). Is de slug "
                                 f"veranderd? Zet dan 'slug: {slug}' terug: een slug mag niet veranderen zodra "
@@ -364,9 +366,24 @@ def check_database(course: Course, engine) -> list[Problem]:
     return problems
 
 
-def _likely_module_file(course: Course, slug: str) -> tuple[str, int]:
-    """The module file that most likely held the old slug (same file name ending), else the folder."""
-    for module in course.modules:
-        if module.path and Path(module.path).stem.endswith(slug):
-            return module.path, course.extra.get("slug_lines", {}).get(module.slug, 1)
+def _likely_module_file(course: Course, old_slug: str, seen: set[str]) -> tuple[str, int]:
+    """The module file that most likely held the old slug: a module no record refers to yet whose slug or
+    file name looks like the old slug; else the modules folder."""
+    from difflib import SequenceMatcher
+
+    candidates = [m for m in course.modules if m.slug not in seen and m.path]
+
+    def likeness(module) -> float:
+        return max(SequenceMatcher(None, old_slug, module.slug).ratio(),
+                   SequenceMatcher(None, old_slug, stem(module)).ratio())
+
+    def stem(module) -> str:
+        return re.sub(r"^\d+[-_]", "", Path(module.path).stem)
+
+    named = [m for m in candidates if len(stem(m)) >= 3 and (stem(m) in old_slug or old_slug in stem(m))]
+    if len(named) == 1:
+        return named[0].path, course.extra.get("slug_lines", {}).get(named[0].slug, 1)
+    best = max(candidates, key=likeness, default=None)
+    if best is not None and (likeness(best) >= 0.5 or len(candidates) == 1):
+        return best.path, course.extra.get("slug_lines", {}).get(best.slug, 1)
     return "modules", 0
