@@ -324,3 +324,56 @@ def certificate_pdf(doc: CertificateDocument) -> bytes:
         _("Dit certificaat is uitgegeven door de EBW Leeromgeving van het ROR. Scan de QR-code of open het adres "
           "om te controleren of het echt is.")), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     return writer.output()
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Builders: from the records to the document data
+
+
+def status_text(answer, requires_review: bool) -> str:
+    if answer is None or answer.status == "draft":
+        return _("Concept: nog niet ingeleverd")
+    if answer.status == "submitted":
+        text = _("Ingeleverd op %(date)s", date=dutch_date(answer.submitted_at))
+        return text + (" – " + _("wacht op beoordeling") if requires_review else "")
+    if answer.status == "approved":
+        return _("Goedgekeurd door de trainer op %(date)s", date=dutch_date(answer.reviewed_at))
+    if answer.status == "returned":
+        return _("Teruggegeven door de trainer: pas je antwoorden aan en lever opnieuw in")
+    return answer.status
+
+
+def build_exercise_document(enrollment, module, answer, course_title: str) -> ExerciseDocument:
+    """The result document of one exercise: who, where, when, and every answer as plain text."""
+    from ..content.types import EXERCISE_KINDS
+
+    exercise = module.exercise
+    answers = (answer.answers if answer is not None else None) or {}
+    rows = EXERCISE_KINDS[exercise.kind].summarise(exercise, answers)
+    user = enrollment.user
+    when = (answer.submitted_at or answer.saved_at) if answer is not None else None
+    return ExerciseDocument(
+        exercise_title=exercise.title,
+        course_title=course_title,
+        module_title=module.title,
+        name=user.name,
+        municipality=user.municipality.name if user.municipality else "",
+        cohort=enrollment.cohort.name,
+        date=dutch_date(when or date.today()),
+        status=status_text(answer, module.requires_review),
+        rows=rows,
+        feedback=(answer.feedback if answer is not None else None) or None,
+    )
+
+
+def build_certificate_document(certificate, enrollment, course_title: str, verify_url: str) -> CertificateDocument:
+    user = enrollment.user
+    return CertificateDocument(
+        name=certificate.holder_name,
+        municipality=user.municipality.name if user.municipality else "",
+        course_title=course_title,
+        completed_on=dutch_date(enrollment.completed_at or certificate.issued_at),
+        study_hours=float(certificate.study_hours),
+        code=certificate.code,
+        verify_url=verify_url,
+    )

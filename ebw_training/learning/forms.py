@@ -1,0 +1,56 @@
+"""Form helpers of the learner pages.
+
+Quiz and exercise forms are generated from the content by the registries in content/types.py; what lives here is
+the plumbing around them: the signed owner reference in every exercise form, and reading the autosave JSON.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from werkzeug.datastructures import MultiDict
+
+OWNER_SALT = "ebw-exercise-owner"
+OWNER_MAX_AGE = 30 * 24 * 3600
+MAX_AUTOSAVE_FIELDS = 500
+MAX_FIELD_CHARS = 20000
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key, salt=OWNER_SALT)
+
+
+def owner_token(user_id: int, module_slug: str) -> str:
+    """A signed "this form belongs to learner N, module M", so typed answers can be kept for the right learner
+    when they arrive after the session has gone (and never end up in somebody else's draft)."""
+    return _serializer().dumps([user_id, module_slug])
+
+
+def owner_from_token(token: str | None, module_slug: str) -> int | None:
+    if not token or len(token) > 500:
+        return None
+    try:
+        user_id, slug = _serializer().loads(token, max_age=OWNER_MAX_AGE)
+    except (BadSignature, ValueError, TypeError):
+        return None
+    if slug != module_slug or not isinstance(user_id, int):
+        return None
+    return user_id
+
+
+def fields_from_json(payload: Any) -> MultiDict | None:
+    """The autosave body {"fields": {name: value or [values]}} as the MultiDict a form post would give."""
+    if not isinstance(payload, dict) or not isinstance(payload.get("fields"), dict):
+        return None
+    fields = payload["fields"]
+    if len(fields) > MAX_AUTOSAVE_FIELDS:
+        return None
+    items: list[tuple[str, str]] = []
+    for name, value in fields.items():
+        values = value if isinstance(value, list) else [value]
+        for item in values[:50]:
+            if isinstance(item, str | int | float) and not isinstance(item, bool):
+                items.append((str(name)[:200], str(item)[:MAX_FIELD_CHARS]))
+    return MultiDict(items)
