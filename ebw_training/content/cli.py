@@ -9,15 +9,16 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from .loader import content_root, database_problems, load_course
+from .loader import content_root, database_check, load_course
 from .problems import errors, summary_line
 
 
-def check_content(root: Path) -> tuple[list, bool]:
-    """All problems of the course below `root`, plus the database slug check; (problems, database checked)."""
+def check_content(root: Path) -> tuple[list, str]:
+    """All problems of the course below `root` plus the database slug check; (problems, why the database
+    was not checked, or '')."""
     course, problems = load_course(root)
-    found = database_problems(current_app, course)
-    return sorted(problems + (found or [])), found is not None
+    found, reason = database_check(current_app, course)
+    return sorted(problems + (found or [])), reason
 
 
 def register(group: AppGroup) -> None:
@@ -29,11 +30,12 @@ def register(group: AppGroup) -> None:
     def check_content_command(content_dir: str | None) -> None:
         """Controleer modules, toetsen, oefeningen en media; elke fout als pad:regel: melding."""
         root = Path(content_dir) if content_dir else content_root(current_app)
-        problems, db_checked = check_content(root)
+        problems, skipped = check_content(root)
         for problem in problems:
             click.echo(str(problem))
-        if not db_checked:
-            click.echo("Geen database gevonden: de controle op veranderde slugs is overgeslagen.", err=True)
+        if skipped:
+            click.echo(f"Geen database gevonden ({skipped}): de controle op veranderde slugs is overgeslagen.",
+                       err=True)
         click.echo(summary_line(problems))
         sys.exit(1 if errors(problems) else 0)
 

@@ -372,10 +372,12 @@ def load_course(root: Path | str) -> tuple[Course, list[Problem]]:
 
 
 def database_problems(app: Flask, course: Course) -> list[Problem] | None:
-    """The slug check against the app's database; None when there is no database to check.
+    """The slug check against the app's database; None when there is no database to check."""
+    return database_check(app, course)[0]
 
-    A SQLite file that does not exist yet is not created by the check.
-    """
+
+def database_check(app: Flask, course: Course) -> tuple[list[Problem] | None, str]:
+    """(problems or None, why not checked). A SQLite file that does not exist yet is not created by the check."""
     try:
         from sqlalchemy.engine import make_url
 
@@ -384,11 +386,11 @@ def database_problems(app: Flask, course: Course) -> list[Problem] | None:
         url = make_url(app.config.get("SQLALCHEMY_DATABASE_URI") or "")
         if url.drivername.startswith("sqlite") and url.database not in (None, "", ":memory:"):
             if not Path(url.database).exists():
-                return None
+                return None, f"het databasebestand {url.database} bestaat (nog) niet"
         with app.app_context():
-            return validate.check_database(course, db.engine)
-    except Exception:  # noqa: BLE001 - no database configured or reachable: nothing to check
-        return None
+            return validate.check_database(course, db.engine), ""
+    except Exception as error:  # noqa: BLE001 - no database configured or reachable: nothing to check
+        return None, f"{type(error).__name__}: {error}"
 
 
 def content_root(app: Flask) -> Path:

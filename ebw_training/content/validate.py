@@ -322,8 +322,8 @@ LEARNING_TABLES = ("page_read", "quiz_attempt", "exercise_answer", "completion_e
 def check_database(course: Course, engine) -> list[Problem]:
     """Module slugs (and video names) that learners' records refer to but the course no longer has.
 
-    A changed slug cuts learners off from their progress. Runs only when the database is reachable
-    and has the learning tables; otherwise there is nothing to protect and it returns no problems.
+    A changed slug cuts learners off from their progress. Tables that do not exist are skipped; an
+    unreachable database raises (content/loader.database_check reports that as 'not checked').
     """
     from sqlalchemy import inspect, text
 
@@ -331,26 +331,23 @@ def check_database(course: Course, engine) -> list[Problem]:
     found: dict[str, dict[str, int]] = {}
     videos_found: dict[str, int] = {}
     seen: set[str] = set()
-    try:
-        with engine.connect() as conn:
-            tables = set(inspect(conn).get_table_names())
-            for table in LEARNING_TABLES:
-                if table not in tables:
-                    continue
-                rows = conn.execute(text(
-                    f"SELECT module_slug, COUNT(*) FROM {table} WHERE module_slug IS NOT NULL GROUP BY module_slug"
-                ))
-                for slug, count in rows:
-                    seen.add(slug)
-                    if slug not in slugs:
-                        found.setdefault(slug, {})[table] = int(count)
-            if "video_progress" in tables:
-                rows = conn.execute(text("SELECT video, COUNT(*) FROM video_progress GROUP BY video"))
-                for video, count in rows:
-                    if video not in course.videos and not str(video).startswith(("http://", "https://")):
-                        videos_found[video] = int(count)
-    except Exception:  # noqa: BLE001 - no database (or no access) means nothing to check
-        return []
+    with engine.connect() as conn:
+        tables = set(inspect(conn).get_table_names())
+        for table in LEARNING_TABLES:
+            if table not in tables:
+                continue
+            rows = conn.execute(text(
+                f"SELECT module_slug, COUNT(*) FROM {table} WHERE module_slug IS NOT NULL GROUP BY module_slug"
+            ))
+            for slug, count in rows:
+                seen.add(slug)
+                if slug not in slugs:
+                    found.setdefault(slug, {})[table] = int(count)
+        if "video_progress" in tables:
+            rows = conn.execute(text("SELECT video, COUNT(*) FROM video_progress GROUP BY video"))
+            for video, count in rows:
+                if video not in course.videos and not str(video).startswith(("http://", "https://")):
+                    videos_found[video] = int(count)
     problems = []
     for slug in sorted(found):
         counts = ", ".join(f"{table}: {n}" for table, n in sorted(found[slug].items()))
