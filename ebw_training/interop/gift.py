@@ -6,8 +6,9 @@ Mapping (docs/content-format.md, "GIFT"):
 - multiple    <-> answers without ``=``, with weights: ``{~%50%right#fb ~%50%right#fb ~%-100%wrong#fb}``;
                   a positive weight means correct.
 - true_false  <-> ``{T#feedback when wrong#feedback when right}`` (or ``F``), options 'Waar' and 'Niet waar'.
-- matching    <-> ``{=left -> right =left -> right}``; GIFT has no feedback per pair, so ours travels in comment
-                  lines ``// ebw:feedback N: text`` that Moodle ignores.
+- matching    <-> ``{=left -> right =left -> right}`` (every answer starts with ``=`` and has ``->``); GIFT has no
+                  feedback per pair, so ours travels in comment lines ``// ebw:feedback N: text`` that Moodle
+                  ignores.
 - explanation <-> general feedback ``####text`` inside the braces.
 - id          <-> the title ``::id::``; on import, a title that is no id is turned into one, else q1, q2, ...
 - the quiz's title, pass mark and shuffle travel in ``// ebw:title``, ``// ebw:pass_mark`` and ``// ebw:shuffle``
@@ -275,7 +276,7 @@ def parse_gift(source: str, *, name: str = "") -> GiftImport:
             line = _line_of_offset(block, protected, offset_base + start)
             raise GiftError(line, "Elk antwoord begint met '=' (goed) of '~' (fout); hier staat tekst zonder "
                                   "een van die tekens. Bedoel je '\\=' of '\\~' in een tekst?")
-        elif "->" in body:
+        elif "->" in body and all(marker == "=" for marker, _ in _split_answers(body)):
             question = _parse_matching(block, protected, body, fmt, warn)
         elif "~" not in body:
             warn("een kort-antwoordvraag ('{=antwoord}') kan niet in ons toetsformaat; niet geïmporteerd.")
@@ -285,6 +286,8 @@ def parse_gift(source: str, *, name: str = "") -> GiftImport:
         if question is None:
             result.skipped += 1
             continue
+        if fmt == "html":
+            warn("de tekst stond in HTML-opmaak en is omgezet naar gewone tekst; controleer de opmaak.")
         qid = _question_id(title, number, used_ids)
         used_ids.add(qid)
         ordered: dict[str, Any] = {"id": qid, "type": question["type"], "prompt": prompt,
@@ -325,7 +328,8 @@ def _parse_matching(block: _Block, protected: str, body: str, fmt: str, warn) ->
     options = []
     for marker, text in _split_answers(body):
         if marker != "=" or "->" not in text:
-            line = block.line + protected[: protected.find(body)].count("\n")
+            where = protected.find(marker + text)
+            line = block.line + protected[: max(where, 0)].count("\n")
             raise GiftError(line, "Bij een koppelvraag begint elk paar met '=' en heeft het de vorm "
                                   "'=links -> rechts'.")
         left, right = text.split("->", 1)
@@ -416,6 +420,8 @@ def _question_to_gift(q: dict[str, Any]) -> list[str]:
     elif qtype == "single":
         for option in options:
             marker = "=" if option["correct"] else "~"
+            if option["text"].startswith("%"):  # would read as a weight: state the weight explicitly
+                marker += "%100%" if option["correct"] else "%0%"
             out.append(f"  {marker}{escape_gift(option['text'])}#{escape_gift(option['feedback'])}")
     elif qtype == "multiple":
         n_right = sum(1 for o in options if o["correct"])
