@@ -72,17 +72,23 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # --- CSV ---------------------------------------------------------------------------------------------
 
 
-def _csv_text(value: Any) -> str:
-    if value is None:
-        return ""
-    text = str(value)
-    if text.startswith(_FORMULA_STARTS):
-        return "'" + text
-    return text
+def _csv_text(value: Any) -> Any:
+    if value and value[0] in _FORMULA_STARTS:
+        return "'" + value
+    return value
 
 
-def _csv_plain(value: Any) -> str:
-    return "" if value is None else str(value)
+def _csv_dec1(value: Any) -> str:
+    return "" if value is None else str(round_half_up(value, _ONE))
+
+
+def _csv_dec2(value: Any) -> str:
+    # Columns of this kind are NUMERIC(6,2) in the database: two decimals are exact already.
+    return "" if value is None else f"{value:.2f}"
+
+
+def _csv_date(value: date | None) -> str:
+    return "" if value is None else value.isoformat()
 
 
 _ONE, _TWO = Decimal("0.1"), Decimal("0.01")
@@ -93,33 +99,38 @@ def round_half_up(value: Any, places: Decimal) -> Decimal:
     return Decimal(str(value)).quantize(places, rounding=ROUND_HALF_UP)
 
 
-def _csv_dec1(value: Any) -> str:
-    return "" if value is None else str(round_half_up(value, _ONE))
-
-
-def _csv_dec2(value: Any) -> str:
-    return "" if value is None else str(round_half_up(value, _TWO))
-
-
-def _csv_date(value: date | None) -> str:
-    return "" if value is None else value.isoformat()
-
-
-_CSV_FORMATTERS: dict[str, Callable[[Any], str]] = {
-    "text": _csv_text, "code": _csv_plain, "int": _csv_plain, "dec1": _csv_dec1, "dec2": _csv_dec2,
-    "date": _csv_date,
+# None and plain values (codes, integers) need no conversion: csv.writer writes None as an empty field.
+_CSV_FORMATTERS: dict[str, Callable[[Any], Any] | None] = {
+    "text": _csv_text, "code": None, "int": None, "dec1": _csv_dec1, "dec2": _csv_dec2, "date": _csv_date,
 }
 
 
-def format_csv_row(columns: tuple[tuple[str, str], ...], record: Iterable[Any]) -> list[str]:
-    return [_CSV_FORMATTERS[kind](value) for (_name, kind), value in zip(columns, record, strict=True)]
+def _row_formatter(columns: tuple[tuple[str, str], ...]) -> Callable[[Iterable[Any]], list]:
+    """A function that turns a record into CSV fields, touching only the columns that need it."""
+    steps = [(index, _CSV_FORMATTERS[kind]) for index, (_name, kind) in enumerate(columns)
+             if _CSV_FORMATTERS[kind] is not None]
+    width = len(columns)
+
+    def format_row(record: Iterable[Any]) -> list:
+        row = list(record)
+        if len(row) != width:
+            raise ValueError(f"expected {width} values, got {len(row)}")
+        for index, fn in steps:
+            row[index] = fn(row[index])
+        return row
+
+    return format_row
+
+
+def format_csv_row(columns: tuple[tuple[str, str], ...], record: Iterable[Any]) -> list:
+    return _row_formatter(columns)(record)
 
 
 def csv_chunks(columns: tuple[tuple[str, str], ...], records: Iterable[tuple], chunk_rows: int = CHUNK_ROWS
                ) -> Iterator[bytes]:
     """UTF-8 with BOM, ';' separated, CRLF line ends; yields a chunk every `chunk_rows` rows, so memory
     stays flat however many records stream through."""
-    formatters = [_CSV_FORMATTERS[kind] for _name, kind in columns]
+    format_row = _row_formatter(columns)
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=CSV_DELIMITER, lineterminator=CSV_LINE_END)
     writer.writerow([name for name, _kind in columns])
@@ -128,7 +139,7 @@ def csv_chunks(columns: tuple[tuple[str, str], ...], records: Iterable[tuple], c
     buffer.truncate(0)
     pending = 0
     for record in records:
-        writer.writerow([fmt(value) for fmt, value in zip(formatters, record, strict=True)])
+        writer.writerow(format_row(record))
         pending += 1
         if pending >= chunk_rows:
             yield buffer.getvalue().encode("utf-8")

@@ -239,7 +239,9 @@ def local_date(value: datetime | None) -> date | None:
 
 def completion_records(scope: Scope, filters: ReportFilter) -> Iterator[tuple]:
     """One typed tuple per enrolment (contract order), streamed in batches of YIELD_PER rows."""
-    result = db.session.execute(completions_select(scope, filters).execution_options(yield_per=YIELD_PER))
+    # Core execution on the session's connection: plain rows without the ORM's loading layer.
+    connection = db.session.connection()
+    result = connection.execute(completions_select(scope, filters).execution_options(yield_per=YIELD_PER))
     try:
         for row in result:
             record = list(row)
