@@ -64,3 +64,30 @@ def test_check_content_runs_without_a_database(tmp_path):
     assert not missing.exists()
     with app.app_context():
         db.engine.dispose()
+
+
+def _flask(args, content_dir, tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "EBW_CONTENT_DIR": str(content_dir), "SECRET_KEY": "x",
+           "DATABASE_URL": "sqlite:///" + str(tmp_path / "cli.sqlite"), "PYTHONPATH": str(root)}
+    env.pop("FLASK_DEBUG", None)
+    return subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", *args], cwd=root, env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_the_real_command_runs_on_broken_content_that_stops_the_app(tmp_path):
+    """`flask --app wsgi ebw check-content` must report broken content, while any other start refuses."""
+    root = build_course(tmp_path, "minutes-zero")
+    checked = _flask(["ebw", "check-content"], root, tmp_path)
+    assert checked.returncode == 1
+    assert checked.stdout.splitlines()[0].startswith("modules/02-tweede.md:5: 'minutes'")
+    assert "Traceback" not in checked.stderr
+    refused = _flask(["routes"], root, tmp_path)
+    assert refused.returncode != 0
+    assert "de applicatie start niet" in refused.stderr
+    assert "modules/02-tweede.md:5: 'minutes'" in refused.stderr
