@@ -6,6 +6,9 @@ applied inside the services (scoped_select), never only in a template.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import IO
+
 from flask import (
     Blueprint,
     Response,
@@ -14,7 +17,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     stream_with_context,
     url_for,
 )
@@ -61,6 +63,29 @@ def _export_filter(scope: services.Scope) -> services.ReportFilter:
         flash(_("Controleer de filters: de export is niet gemaakt."), "error")
         abort(redirect(url_for("reporting.index", **request.args)))
     return filters
+
+
+class _FileStream:
+    """The already unlinked temporary export file, sent in blocks and closed by the server when done
+    (or when the response is dropped without being read)."""
+
+    block_size = 64 * 1024
+
+    def __init__(self, handle: IO[bytes]):
+        self.handle = handle
+
+    def __iter__(self) -> Iterator[bytes]:
+        try:
+            while block := self.handle.read(self.block_size):
+                yield block
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        self.handle.close()
+
+    def __del__(self) -> None:
+        self.handle.close()
 
 
 def _attachment(filename: str) -> str:
@@ -117,8 +142,9 @@ def _send_built(kind: str, fmt: str, filters: services.ReportFilter | None = Non
     except services.FilterError as error:
         flash(str(error), "error")
         return redirect(url_for("reporting.index", **filters.query_args()))
-    response = send_file(handle, mimetype=services.MIMETYPES[fmt], as_attachment=True,
-                         download_name=result.filename, max_age=0)
+    response = Response(_FileStream(handle), mimetype=services.MIMETYPES[fmt], direct_passthrough=True)
+    response.headers["Content-Length"] = str(result.size)
+    response.headers["Content-Disposition"] = _attachment(result.filename)
     response.headers["X-Export-SHA256"] = result.sha256
     response.headers["Cache-Control"] = "no-store"  # personal data: never kept in a cache
     return response
