@@ -1,0 +1,271 @@
+"""The learner's journey in Chromium: video, pages, quiz, exercise, downloads, certificate, verification.
+
+axe-core checks every page type on the way.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from docx import Document
+from playwright.sync_api import expect
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from ebw_training.accounts.models import User
+from ebw_training.cohorts.services import current_enrollment
+from ebw_training.content import EXTENSION_KEY
+from ebw_training.extensions import db
+from ebw_training.learning import services
+from ebw_training.learning.models import Certificate
+
+pytestmark = pytest.mark.browser
+
+LEARNER = "deelnemer@ebw.example.nl"
+NAME = "Daan de Vries"
+COHORT = "Regio Amsterdam-Amstelland 2026"
+
+
+def wait_until(page, script: str, timeout_ms: int = 30000) -> None:
+    """Poll a condition with page.evaluate (the CSP forbids the eval that wait_for_function needs)."""
+    waited = 0
+    while not page.evaluate(script):
+        assert waited < timeout_ms, f"timed out waiting for: {script}"
+        page.wait_for_timeout(200)
+        waited += 200
+
+
+def answer_quiz(page, quiz, right: bool) -> None:
+    """Fill in every question of the quiz, all right or all wrong."""
+    for question in quiz.questions:
+        prefix = f"#q-{question.id}-"
+        if question.type in ("single", "true_false"):
+            option = next(o for o in question.options if o.correct == right)
+            page.check(prefix + option.key)
+        elif question.type == "multiple":
+            chosen = [o for o in question.options if o.correct == right] or question.options[:1]
+            for option in chosen:
+                page.check(prefix + option.key)
+        elif question.type == "matching":
+            keys = [o.key for o in question.options]
+            for index, option in enumerate(question.options):
+                page.select_option(prefix + option.key, option.key if right else keys[(index + 1) % len(keys)])
+
+
+def complete_other_modules(app, email: str, skip: str) -> None:
+    """Finish the remaining modules through the services, as the learner would, to keep the test fast."""
+    from werkzeug.datastructures import MultiDict
+
+    from ebw_training.content.types import EXERCISE_KINDS
+
+    with app.test_request_context():
+        user = db.session.scalar(select(User).where(User.email == email))
+        enrollment = current_enrollment(user)
+        for module in app.extensions[EXTENSION_KEY].modules:
+            if module.slug == skip:
+                continue
+            for page in module.pages:
+                services.mark_page_read(enrollment, module, page.number)
+            if module.quiz:
+                form = MultiDict()
+                for question in module.quiz.questions:
+                    if question.type == "matching":
+                        for option in question.options:
+                            form.add(f"q-{question.id}-{option.key}", option.key)
+                    else:
+                        for option in question.options:
+                            if option.correct:
+                                form.add(f"q-{question.id}", option.key)
+                services.submit_quiz(enrollment, module, form, services.new_submission_token())
+            if module.exercise:
+                exercise = module.exercise
+                kind = EXERCISE_KINDS[exercise.kind]
+                fields = MultiDict()
+                for item in exercise.items:
+                    fields.add(f"item-{item.id}-scale", exercise.scale[0] if exercise.scale else "")
+                    fields.add(f"item-{item.id}-text", f"Antwoord op {item.id}")
+                services.submit_exercise(enrollment, module, kind.answers_from_form(exercise, fields))
+        db.session.commit()
+        db.session.remove()
+
+
+def test_learner_journey(app, page, live_server, login_as, assert_no_axe_violations, tmp_path):
+    course = app.extensions[EXTENSION_KEY]
+    first = course.modules[0]
+    assert first.video is not None and first.quiz is not None and first.exercise is not None
+
+    # Overview
+    login_as(page, LEARNER)
+    assert page.url == f"{live_server}/modules"
+    assert page.locator("text=Zo begin je").count() == 1
+    assert_no_axe_violations(page)
+
+    # Module start page: learning goals first
+    page.click(f"main a[href='/modules/{first.slug}']")
+    assert page.locator("h1").inner_text() == first.title
+    assert page.locator("#leerdoelen").count() == 1
+    assert_no_axe_violations(page)
+
+    # Video: captions on by default, transcript on the page; play it fast until it counts
+    page.click(f"main a[href='/modules/{first.slug}/video']")
+    video = page.locator("video#lesvideo")
+    assert page.locator("track[kind=captions][srclang=nl][default]").count() == 1
+    assert page.locator("#uitgeschreven").count() == 1
+    assert_no_axe_violations(page)
+    wait_until(page, "document.querySelector('video').readyState >= 1")
+    assert page.evaluate("document.querySelector('video').textTracks[0].mode") == "showing"
+    video.evaluate("v => { v.muted = true; v.playbackRate = 16; return v.play(); }")
+    expect(video).to_have_attribute("data-watched", "true", timeout=90000)
+    assert "Je hebt de video bekeken." in page.locator("[data-video-status]").inner_text()
+
+    # Pages, one by one: "Gelezen, ga verder" leads to the next page and, after the summary, to the quiz
+    page.goto(f"{live_server}/modules/{first.slug}/pagina/1")
+    assert_no_axe_violations(page)
+    for number in range(1, len(first.pages) + 1):
+        assert page.url.endswith(f"/pagina/{number}")
+        with page.expect_navigation():
+            page.click("text=Gelezen, ga verder")
+    assert page.url.endswith(f"/modules/{first.slug}/toets")
+
+    # Quiz: a form with unanswered questions, then fail, then pass
+    assert_no_axe_violations(page)
+    with page.expect_navigation():
+        page.click("text=Toets inleveren")
+    assert page.locator("#error-summary").count() == 1
+    assert_no_axe_violations(page)
+    answer_quiz(page, first.quiz, right=False)
+    with page.expect_navigation():
+        page.click("text=Toets inleveren")
+    assert "/toets/poging/" in page.url
+    assert "nog niet gehaald" in page.locator(".result-summary").inner_text()
+    assert page.locator(".question-feedback").count() > 0
+    assert_no_axe_violations(page)
+    with page.expect_navigation():
+        page.click("text=Maak de toets opnieuw")
+    answer_quiz(page, first.quiz, right=True)
+    with page.expect_navigation():
+        page.click("text=Toets inleveren")
+    assert "Je hebt de toets gehaald." in page.locator(".result-summary").inner_text()
+    assert page.locator("section[aria-labelledby=pogingen] tbody tr").count() == 2
+
+    # Exercise: submit too early, fill in (autosave), submit
+    page.goto(f"{live_server}/modules/{first.slug}/oefening")
+    assert_no_axe_violations(page)
+    with page.expect_navigation():
+        page.click("main button[value=submit]")
+    assert page.locator("#error-summary").count() == 1
+    assert_no_axe_violations(page)
+    answers = {}
+    for index, item in enumerate(first.exercise.items):
+        page.check(f"#item-{item.id}-scale-{1 + index % 3}")
+        answers[item.id] = f"Toelichting {index}: onze aanpak in de wijk, met ë en é"
+        page.fill(f"#item-{item.id}-explanation", answers[item.id])
+    page.locator(f"#item-{first.exercise.items[0].id}-explanation").blur()
+    expect(page.locator("[data-autosave-status]")).to_contain_text("opgeslagen om", timeout=15000)
+    with page.expect_navigation():
+        page.click("main button[value=submit]")
+    assert "Je hebt de oefening ingeleverd." in page.locator(".flashes").inner_text()
+    assert_no_axe_violations(page)
+
+    # Result documents
+    with page.expect_download() as pdf_download:
+        page.click("text=Download als PDF")
+    text = "\n".join(p.extract_text() for p in PdfReader(pdf_download.value.path()).pages)
+    with page.expect_download() as docx_download:
+        page.click("text=Download als Word-bestand (DOCX)")
+    document = Document(docx_download.value.path())
+    docx_text = "\n".join([p.text for p in document.paragraphs]
+                          + [c.text for t in document.tables for r in t.rows for c in r.cells])
+    for content in (text, docx_text):
+        for expected in (NAME, "Amsterdam", COHORT, first.exercise.title, *answers.values()):
+            assert expected in " ".join(content.split()), expected
+
+    # The other modules through the services; then the course is complete
+    complete_other_modules(app, LEARNER, skip=first.slug)
+    page.goto(f"{live_server}/modules")
+    assert "Gefeliciteerd" in page.locator("main").inner_text()
+    assert_no_axe_violations(page)
+    with page.expect_navigation():
+        page.click("text=Naar je certificaat")
+    assert_no_axe_violations(page)
+    with page.expect_download() as certificate_download:
+        page.click("text=Download je certificaat (PDF)")
+    certificate_text = PdfReader(certificate_download.value.path()).pages[0].extract_text()
+    with app.app_context():
+        code = db.session.scalar(select(Certificate.code))
+        db.session.remove()
+    assert code in certificate_text and NAME in certificate_text
+
+    # The public verify page, logged out
+    page.click("text=Uitloggen")
+    page.goto(f"{live_server}/verify/{code}")
+    assert "Dit certificaat is geldig." in page.locator("main").inner_text()
+    assert "D.d.V." in page.locator("main").inner_text() and NAME not in page.content()
+    assert_no_axe_violations(page)
+    page.goto(f"{live_server}/verify/EBW-ZZZZ-ZZZZ")
+    assert "niet geldig" in page.locator("main").inner_text()
+    assert_no_axe_violations(page)
+
+
+def test_unsent_answers_survive_an_expired_session(app, page, live_server, login_as):
+    """Typed while logged out: kept in the browser, put back and saved after logging in again."""
+    course = app.extensions[EXTENSION_KEY]
+    module = next(m for m in course.modules if m.exercise and m.exercise.kind == "format")
+    item = module.exercise.items[0]
+    login_as(page, LEARNER)
+    page.goto(f"{live_server}/modules/{module.slug}/oefening")
+    page.fill(f"#item-{item.id}-text", "Eerste zin.")
+    page.locator(f"#item-{item.id}-text").blur()
+    expect(page.locator("[data-autosave-status]")).to_contain_text("opgeslagen om", timeout=15000)
+    page.context.clear_cookies()  # the session is gone
+    typed = "Eerste zin. En een lange tweede zin die niet verloren mag gaan."
+    page.fill(f"#item-{item.id}-text", typed)
+    page.locator(f"#item-{item.id}-text").blur()
+    expect(page.locator("[data-autosave-status]")).to_contain_text("Niet opgeslagen", timeout=15000)
+    login_as(page, LEARNER)
+    page.goto(f"{live_server}/modules/{module.slug}/oefening")
+    assert page.input_value(f"#item-{item.id}-text") == typed
+    expect(page.locator("[data-autosave-status]")).to_contain_text("opgeslagen om", timeout=15000)
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.email == LEARNER))
+        row = services.exercise_answer_for(current_enrollment(user), module.slug)
+        assert row.answers[item.id]["text"] == typed
+        db.session.remove()
+    page.reload()
+    assert page.input_value(f"#item-{item.id}-text") == typed
+    assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('ebw-oefening:')).length") == 0
+
+
+def test_other_learner_page_types_are_accessible(app, page, live_server, login_as, assert_no_axe_violations):
+    """External video (no frame before the click), own data, and the page for a learner without a group."""
+    from tests.learning.conftest import build_course
+
+    original = app.extensions[EXTENSION_KEY]
+    app.extensions[EXTENSION_KEY] = build_course()
+    try:
+        login_as(page, LEARNER)
+        page.goto(f"{live_server}/modules/gamma/video")
+        assert page.locator("iframe").count() == 0
+        assert_no_axe_violations(page)
+        page.click("text=Video laden van YouTube (Google)")
+        frame = page.locator("iframe.embedded-video")
+        assert re.match(r"https://www\.youtube-nocookie\.com/embed/", frame.get_attribute("src"))
+    finally:
+        app.extensions[EXTENSION_KEY] = original
+    page.goto(f"{live_server}/mijn-gegevens")
+    assert_no_axe_violations(page)
+    with page.expect_download() as download:
+        page.click("text=Download al je gegevens (JSON)")
+    assert b'"participant_id"' in Path(download.value.path()).read_bytes()
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.email == LEARNER))
+        from ebw_training.cohorts.services import withdraw
+
+        withdraw(current_enrollment(user))
+        db.session.commit()
+        db.session.remove()
+    page.goto(f"{live_server}/modules")
+    assert "niet ingeschreven voor een groep" in page.locator("main").inner_text()
+    assert_no_axe_violations(page)
