@@ -39,6 +39,7 @@ def month_label(month: date) -> str:
 def _open_svg(chart_id: str, width: float, height: float, title: str, description: str) -> list[str]:
     return [
         f'<svg class="chart-svg" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_n(width)} {_n(height)}" '
+        f'width="{_n(width)}" height="{_n(height)}" '
         f'role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" focusable="false">',
         f'<title id="{chart_id}-title">{escape(title)}</title>',
         f'<desc id="{chart_id}-desc">{escape(description)}</desc>',
