@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import sys
 import time
 from collections.abc import Iterable
@@ -263,6 +264,9 @@ def _load_modules(
         meta, found = load_yaml(parsed.front_matter, rel, line_offset=parsed.front_matter_line - 1)
         problems.extend(found)
         if meta is None and found:
+            # Unreadable front matter: still count its quiz and exercise as used (no 'unused' noise).
+            for key, name in re.findall(r"^(quiz|exercise):\s*['\"]?([\w.-]+)", parsed.front_matter, re.M):
+                used.add((key, name[:-5] if name.endswith(".yaml") else name))
             continue
         meta_problems = validate.check_front_matter(meta, rel, parsed.front_matter_line)
         problems.extend(meta_problems)

@@ -79,20 +79,29 @@ def _construct_sequence(loader: _LineLoader, node: yaml.SequenceNode) -> LineLis
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
-_HINTS = {
-    "mapping values are not allowed": (
-        "Staat er een dubbele punt (:) in een tekst? Zet de hele tekst dan tussen aanhalingstekens, "
-        "of gebruik 'veld: |' met de tekst op de regels eronder."
-    ),
-    "found character '\\t'": "Gebruik spaties om in te springen, geen tabs.",
-    "could not find expected ':'": "Controleer het inspringen en of elke regel 'naam: waarde' is.",
-    "expected <block end>": "Controleer het inspringen: deze regel springt anders in dan de regels erboven.",
-    "found undefined alias": "Een * aan het begin van een tekst heeft in YAML een betekenis: zet de tekst tussen aanhalingstekens.",
-    "found character '@'": "Een @ of ` aan het begin van een tekst mag niet: zet de tekst tussen aanhalingstekens.",
-    "found character '`'": "Een @ of ` aan het begin van een tekst mag niet: zet de tekst tussen aanhalingstekens.",
-    "while scanning a quoted scalar": "Een aanhalingsteken wordt niet gesloten.",
-    "found unhashable key": "Een sleutel (het deel vóór de dubbele punt) moet een gewone tekst zijn.",
-}
+# The usual YAML mistakes, in words an author understands: (part of YAML's message, explanation).
+_EXPLAINED = [
+    ("mapping values are not allowed", "hier staat een dubbele punt (:) die YAML niet verwacht. Staat er een "
+                                       "dubbele punt in een tekst? Zet de hele tekst dan tussen aanhalingstekens, "
+                                       "of gebruik 'veld: |' met de tekst ingesprongen op de regels eronder"),
+    ("found a tab character", "er staat een tab; spring in met spaties"),
+    ("found character '\\t'", "er staat een tab; spring in met spaties"),
+    ("found character that cannot start any token", "een tekst begint met een teken dat YAML niet toestaat "
+                                                    "(zoals @, ` of %); zet de tekst tussen aanhalingstekens"),
+    ("found undefined alias", "een tekst begint met *; zet de tekst tussen aanhalingstekens"),
+    ("found unexpected end of stream", "het bestand houdt op terwijl een aanhalingsteken nog open staat"),
+    ("did not find expected ',' or ']'", "een lijst tussen [ ] wordt niet gesloten, of een tekst erin heeft "
+                                         "een komma; zet die tekst tussen aanhalingstekens"),
+    ("did not find expected ',' or '}'", "een blok tussen { } wordt niet gesloten, of een tekst erin heeft een "
+                                         "komma; zet die tekst tussen aanhalingstekens"),
+    ("did not find expected key", "deze regel springt anders in dan de regels erboven; controleer het inspringen"),
+    ("could not find expected ':'", "deze regel is geen 'naam: waarde'; controleer het inspringen of de dubbele "
+                                    "punt"),
+    ("expected <block end>", "deze regel springt anders in dan de regels erboven; controleer het inspringen"),
+    ("did not find expected '-' indicator", "een lijst gaat verder zonder '- ' aan het begin van de regel; "
+                                            "controleer het inspringen"),
+    ("found unhashable key", "een sleutel (het deel vóór de dubbele punt) moet een gewone tekst zijn"),
+]
 
 
 def load_yaml(text: str, path: str, line_offset: int = 0) -> tuple[Any, list[Problem]]:
@@ -106,11 +115,12 @@ def load_yaml(text: str, path: str, line_offset: int = 0) -> tuple[Any, list[Pro
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = (mark.line + 1 if mark is not None else 1) + line_offset
-        detail = error.problem or "onbekende fout"
-        hint = next((h for key, h in _HINTS.items() if key in detail or key in str(error.context or "")), "")
-        message = f"YAML-fout: {detail}."
-        if hint:
-            message += f" {hint}"
+        detail = error.problem or str(error.context or "onbekende fout")
+        explained = next((text for key, text in _EXPLAINED if key in detail), "")
+        if explained:
+            message = f"YAML-fout: {explained}. (YAML meldt: {detail})"
+        else:
+            message = f"YAML-fout: {detail}."
         return None, [Problem(path, line, message)]
     except yaml.YAMLError as error:  # reader errors (bad characters) have no problem_mark
         return None, [Problem(path, 1 + line_offset, f"YAML-fout: {error}")]
