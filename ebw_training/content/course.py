@@ -11,8 +11,14 @@ from typing import Any
 
 @dataclass(frozen=True)
 class Page:
+    """One page of a module: the text under one "## " heading.
+
+    `html` does not repeat the heading: the learner page shows `title` itself (as h2 under the module's h1,
+    with id=`anchor`). `html` is a markupsafe.Markup, so templates print it without |safe.
+    """
+
     number: int  # 1-based within the module
-    title: str
+    title: str  # plain text
     anchor: str
     html: str  # rendered, safe HTML (raw HTML in content is escaped)
 
