@@ -269,3 +269,35 @@ def test_other_learner_page_types_are_accessible(app, page, live_server, login_a
     page.goto(f"{live_server}/modules")
     assert "niet ingeschreven voor een groep" in page.locator("main").inner_text()
     assert_no_axe_violations(page)
+
+
+def test_answers_posted_after_the_session_ended_can_be_put_back(app, page, live_server, login_as,
+                                                               assert_no_axe_violations):
+    """The form itself (no autosave involved): posted without a session, kept, offered after login."""
+    course = app.extensions[EXTENSION_KEY]
+    module = next(m for m in course.modules if m.exercise and m.exercise.kind == "checklist")
+    item = module.exercise.items[0]
+    login_as(page, LEARNER)
+    page.goto(f"{live_server}/modules/{module.slug}/oefening")
+    page.context.clear_cookies()
+    page.check(f"#item-{item.id}-scale-2")
+    page.fill(f"#item-{item.id}-explanation", "Getypt terwijl de sessie verliep.")
+    with page.expect_navigation():
+        page.click("main button[value=save]")
+    assert "/login" in page.url
+    assert "We hebben je antwoorden bewaard" in page.locator(".flashes").inner_text()
+    page.fill("input[name=email]", LEARNER)
+    from ebw_training.demo import DEMO_PASSWORD
+
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    with page.expect_navigation():
+        page.click("main [type=submit]")
+    assert page.url == f"{live_server}/modules/{module.slug}/oefening"
+    notice = page.locator("[data-pending-draft]")
+    assert "Getypt terwijl de sessie verliep." in notice.inner_text()
+    assert_no_axe_violations(page)
+    with page.expect_navigation():
+        page.click("text=Zet deze antwoorden terug")
+    assert page.input_value(f"#item-{item.id}-explanation") == "Getypt terwijl de sessie verliep."
+    assert page.is_checked(f"#item-{item.id}-scale-2")
+    assert page.locator("[data-pending-draft]").count() == 0
