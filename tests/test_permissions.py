@@ -28,7 +28,14 @@ ROLE_OF = {
 # Endpoints whose object-level check refuses some users the role alone would let in:
 # {endpoint: {user key: allowed statuses}}. A trainer of another cohort, a coordinator of
 # another municipality and so on are covered in the domain tests; the walk checks the role.
-OBJECT_SCOPED: dict[str, dict[str, tuple[int, ...]]] = {}
+OBJECT_SCOPED: dict[str, dict[str, tuple[int, ...]]] = {
+    # Learner pages: the walk's learner has no quiz attempt 1, no saved exercise and no certificate; another
+    # learner's objects are refused the same way (tests/learning/test_views.py).
+    "learning.quiz_result": {"learner": (404,)},
+    "learning.exercise_pdf": {"learner": (404,)},
+    "learning.exercise_docx": {"learner": (404,)},
+    "learning.certificate_pdf": {"learner": (404,)},
+}
 
 # Sample values for URL parameters, filled from the world fixture by name.
 def sample_values(world) -> dict[str, object]:
