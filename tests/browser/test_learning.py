@@ -301,3 +301,24 @@ def test_answers_posted_after_the_session_ended_can_be_put_back(app, page, live_
     assert page.input_value(f"#item-{item.id}-explanation") == "Getypt terwijl de sessie verliep."
     assert page.is_checked(f"#item-{item.id}-scale-2")
     assert page.locator("[data-pending-draft]").count() == 0
+
+
+def test_skipping_to_the_end_of_the_video_does_not_count(app, page, live_server, login_as):
+    course = app.extensions[EXTENSION_KEY]
+    module = next(m for m in course.modules if "video" in m.activities)
+    login_as(page, LEARNER)
+    page.goto(f"{live_server}/modules/{module.slug}/video")
+    video = page.locator("video#lesvideo")
+    wait_until(page, "document.querySelector('video').readyState >= 1")
+    video.evaluate("v => { v.muted = true; v.currentTime = v.duration - 4; return v.play(); }")
+    wait_until(page, "document.querySelector('video').ended", timeout_ms=20000)
+    expect(page.locator("[data-video-status]")).to_contain_text("van de video bekeken", timeout=10000)
+    assert video.get_attribute("data-watched") is None
+    assert int(video.get_attribute("data-coverage")) <= 3
+    with app.app_context():
+        from ebw_training.learning.models import VideoProgress
+
+        row = db.session.scalar(select(VideoProgress))
+        assert row.watched_at is None
+        assert services.video_coverage(row.segments, module.video.duration) < 0.03
+        db.session.remove()
