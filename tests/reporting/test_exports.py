@@ -240,3 +240,19 @@ def test_export_to_path_records_the_hash_of_the_file(world, tmp_path):
     assert event.details["sha256"] == result.sha256 and event.details["rows"] == result.rows == 6
     assert event.details["filter"] == {"year": 2026} and event.details["scope"] == AMSTERDAM
     assert event.actor_id == world["coordinators"]["amsterdam"].id
+
+
+def test_documents_print_any_name(app_ctx):
+    """Names with Dutch, typographic, emoji and CJK characters never break a PDF or XLSX export."""
+    cohort = make_cohort("Groep € ’ Ĳ", funding=AMSTERDAM, year=2026)
+    enrollment = make_enrollment(make_learner(AMSTERDAM, name="Zoë 😀 van ’t Hof – 李 \x07"), cohort)
+    set_enrollment_progress(enrollment, started_at=datetime(2026, 9, 1), completed_at=datetime(2026, 10, 1),
+                            certificate_code="EBW-ZZZZ-9999")
+    db.session.commit()
+    data, _count = build("summary", "pdf", Scope(AMSTERDAM), ReportFilter(year=2026))
+    text = " ".join(pdf_text(data)[1])
+    assert "Zoë" in text and "Groep € ’ Ĳ" in text and "EBW-ZZZZ-9999" in text
+    data, _count = build("certificates", "zip", Scope(AMSTERDAM), ReportFilter(year=2026))
+    assert len(zipfile.ZipFile(io.BytesIO(data)).namelist()) == 2
+    _sheet, header, rows = read_xlsx(build("completions", "xlsx", Scope(AMSTERDAM))[0])
+    assert rows[0][header.index("naam")].value == "Zoë 😀 van ’t Hof – 李 "  # the control character is dropped
