@@ -383,16 +383,20 @@ def database_problems(app: Flask, course: Course) -> list[Problem] | None:
 def database_check(app: Flask, course: Course) -> tuple[list[Problem] | None, str]:
     """(problems or None, why not checked). A SQLite file that does not exist yet is not created by the check."""
     try:
+        from sqlalchemy import create_engine
         from sqlalchemy.engine import make_url
-
-        from ..extensions import db
 
         url = make_url(app.config.get("SQLALCHEMY_DATABASE_URI") or "")
         if url.drivername.startswith("sqlite") and url.database not in (None, "", ":memory:"):
             if not Path(url.database).exists():
                 return None, f"het databasebestand {url.database} bestaat (nog) niet"
-        with app.app_context():
-            return validate.check_database(course, db.engine), ""
+        # An engine of its own, disposed at once: no pooled connection outlives the check (gunicorn --preload
+        # forks workers after start-up, and they must not share a connection).
+        engine = create_engine(url)
+        try:
+            return validate.check_database(course, engine), ""
+        finally:
+            engine.dispose()
     except Exception as error:  # noqa: BLE001 - no database configured or reachable: nothing to check
         return None, f"{type(error).__name__}: {error}"
 
