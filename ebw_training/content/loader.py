@@ -392,7 +392,8 @@ def database_check(app: Flask, course: Course) -> tuple[list[Problem] | None, st
                 return None, f"het databasebestand {url.database} bestaat (nog) niet"
         # An engine of its own, disposed at once: no pooled connection outlives the check (gunicorn --preload
         # forks workers after start-up, and they must not share a connection).
-        engine = create_engine(url)
+        connect_args = {"connect_timeout": 5} if url.drivername.startswith("postgresql") else {}
+        engine = create_engine(url, connect_args=connect_args)
         try:
             return validate.check_database(course, engine), ""
         finally:
