@@ -32,7 +32,7 @@ def nav_items() -> list[tuple[str, str, str]]:
     by_role = {
         "learner": [("learning.overview", _l("Mijn training"))],
         "trainer": [("cohorts.index", _l("Mijn groepen"))],
-        "coordinator": [("reporting.index", _l("Rapportage"))],
+        "coordinator": [("reporting.index", _l("Rapportage")), ("reporting.exports", _l("Eerdere exports"))],
         "admin": [
             ("admin.index", _l("Beheer")),
             ("admin.users", _l("Gebruikers")),
