@@ -90,9 +90,13 @@ def _insert_ignore(model, values: dict[str, Any]) -> int:
         from sqlalchemy.dialects.sqlite import insert
     else:  # pragma: no cover - only SQLite and PostgreSQL are supported
         raise RuntimeError(f"Unsupported database {dialect}")
-    # Core applies the columns' Python-side defaults (utcnow, dict) to the missing values.
-    result = db.session.execute(insert(model.__table__).values(**values).on_conflict_do_nothing())
-    return result.rowcount or 0
+    # Core applies the columns' Python-side defaults (utcnow, dict) to the missing values. RETURNING tells
+    # whether a row was inserted (rowcount is not reliable for ON CONFLICT on every driver).
+    table = model.__table__
+    result = db.session.execute(
+        insert(table).values(**values).on_conflict_do_nothing().returning(table.c.id)
+    )
+    return 1 if result.first() is not None else 0
 
 
 def _lock(enrollment: Enrollment) -> None:
