@@ -471,3 +471,71 @@ def test_own_data_export_holds_everything_and_nothing_of_others(enrollment, cour
 
     text = json.dumps(data)
     assert "GEHEIM" not in text and "Iemand Anders" not in text
+
+
+def test_simultaneous_submissions_of_one_token_store_one_attempt(app, enrollment, course):
+    """Two tabs or a double click arriving at the same moment: the database keeps one attempt."""
+    import threading
+
+    from ebw_training.cohorts.models import Enrollment
+
+    token = services.new_submission_token()
+    enrollment_id = enrollment.id
+    db.session.commit()
+    barrier = threading.Barrier(4)
+    results, errors = [], []
+
+    def submit():
+        try:
+            with app.app_context():
+                own = db.session.get(Enrollment, enrollment_id)
+                barrier.wait(timeout=10)
+                attempt, created = services.submit_quiz(own, course.module("alfa"), quiz_form(RIGHT_ANSWERS), token)
+                db.session.commit()
+                results.append((attempt.id, created))
+                db.session.remove()
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=submit) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert not errors, errors
+    assert len({attempt_id for attempt_id, _created in results}) == 1
+    assert sum(created for _id, created in results) == 1
+    assert db.session.scalar(select(func.count(QuizAttempt.id))) == 1
+
+
+def test_simultaneous_video_reports_lose_no_segment(app, enrollment, course):
+    """Two tabs reporting at once: every segment ends up in the union."""
+    import threading
+
+    from ebw_training.cohorts.models import Enrollment
+
+    enrollment_id = enrollment.id
+    db.session.commit()
+    barrier = threading.Barrier(5)
+    errors = []
+
+    def report(start: int):
+        try:
+            with app.app_context():
+                own = db.session.get(Enrollment, enrollment_id)
+                barrier.wait(timeout=10)
+                services.record_video_progress(own, course.module("alfa"), [[start, start + 10]])
+                db.session.commit()
+                db.session.remove()
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=report, args=(start,)) for start in (0, 20, 40, 60, 80)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert not errors, errors
+    db.session.expire_all()
+    row = db.session.scalar(select(VideoProgress))
+    assert row.segments == [[0, 10], [20, 30], [40, 50], [60, 70], [80, 90]]
