@@ -82,13 +82,13 @@ def _init_extensions(app: Flask) -> None:
     if app.config.get("SQLALCHEMY_DATABASE_URI", "").startswith("sqlite"):
         _sqlite_pragmas(app)
 
-    from .accounts.models import User
-
     @login_manager.user_loader
     def load_user(user_id: str):
         if not user_id.isdigit():
             return None
-        return db.session.get(User, int(user_id))
+        from .cohorts.services import load_user_with_enrollment
+
+        return load_user_with_enrollment(int(user_id))
 
     # Import every model so metadata (and Alembic) know all tables.
     from . import models  # noqa: F401

@@ -109,12 +109,12 @@ def test_enroll_withdraw_and_import_via_web(client, login):
     client.post(f"/admin/groepen/{cohort.id}/uitschrijven/{enrollment.id}")
     db.session.refresh(enrollment)
     assert enrollment.status == "uitgeschreven"
-    csv_bytes = "naam;email;gemeente_code\nNieuw;nieuw@a.nl;GM0363\nFout;fout;GM0363\n".encode()
+    csv_bytes = b"naam;email;gemeente_code\nNieuw;nieuw@a.nl;GM0363\nFout;fout;GM0363\n"
     response = client.post(f"/admin/groepen/{cohort.id}/importeren",
                            data={"file": (io.BytesIO(csv_bytes), "d.csv")}, content_type="multipart/form-data")
     assert response.status_code == 422 and "Rij 3" in response.get_data(as_text=True)
     assert db.session.scalar(select(User).where(User.email == "nieuw@a.nl")) is None
-    csv_bytes = "naam;email;gemeente_code\nNieuw;nieuw@a.nl;GM0363\n".encode()
+    csv_bytes = b"naam;email;gemeente_code\nNieuw;nieuw@a.nl;GM0363\n"
     response = client.post(f"/admin/groepen/{cohort.id}/importeren",
                            data={"file": (io.BytesIO(csv_bytes), "d.csv")}, content_type="multipart/form-data")
     assert response.status_code == 302

@@ -75,6 +75,8 @@ class Enrollment(db.Model):
     contact_hours_attended: Mapped[Decimal] = mapped_column(Numeric(6, 2), default=Decimal("0"))
     study_hours: Mapped[Decimal] = mapped_column(Numeric(6, 2), default=Decimal("0"))
     completed_at: Mapped[datetime | None]
+    # Bumped by every summary refresh: pages rendered from this enrolment's progress are cached under it.
+    progress_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     user = relationship("User", lazy="joined")
     cohort = relationship("Cohort", back_populates="enrollments")

@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from flask import g, has_request_context
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from sqlalchemy.orm import lazyload
 
 from ..accounts.models import User
 from ..accounts.services import ValidationError, get_municipality, get_user_by_email
@@ -177,14 +179,44 @@ def withdraw(enrollment: Enrollment, actor: User | None = None) -> None:
         record_audit("enrollment.withdrawn", actor=actor, target=f"enrollment:{enrollment.id}")
 
 
-def current_enrollment(user: User) -> Enrollment | None:
-    """The learner's active enrolment (the most recent one that is not withdrawn)."""
-    return db.session.scalar(
+def _current_enrollment_query(user_id: int):
+    return (
         select(Enrollment)
-        .where(Enrollment.user_id == user.id, Enrollment.withdrawn_at.is_(None))
+        .options(lazyload(Enrollment.user))
+        .where(Enrollment.user_id == user_id, Enrollment.withdrawn_at.is_(None))
         .order_by(Enrollment.enrolled_at.desc(), Enrollment.id.desc())
         .limit(1)
     )
+
+
+def current_enrollment(user: User) -> Enrollment | None:
+    """The learner's active enrolment (the most recent one that is not withdrawn).
+
+    The request's user loader already fetched it in the same query as the user (see
+    load_user_with_enrollment); other callers query it.
+    """
+    cached = g.get("_ebw_current_enrollment") if has_request_context() else None
+    if cached is not None and cached[0] == user.id:
+        return cached[1]
+    return db.session.scalar(_current_enrollment_query(user.id))
+
+
+def load_user_with_enrollment(user_id: int) -> User | None:
+    """The logged-in user and their current enrolment in one query: every learner page needs both."""
+    row = db.session.execute(
+        select(User, Enrollment)
+        .outerjoin(Enrollment, (Enrollment.user_id == User.id) & Enrollment.withdrawn_at.is_(None))
+        .where(User.id == user_id)
+        .order_by(Enrollment.enrolled_at.desc(), Enrollment.id.desc())
+        .limit(1)
+        .options(lazyload(User.municipality), lazyload(Enrollment.user))
+    ).first()
+    if row is None:
+        return None
+    user, found = row
+    if has_request_context():
+        g._ebw_current_enrollment = (user.id, found)
+    return user
 
 
 # --- trainer views of a cohort ------------------------------------------------------------

@@ -495,6 +495,7 @@ def refresh_enrollment_summary(enrollment: Enrollment, *, cause: str | None = No
     course = get_course()
     progress = load_progress(enrollment, course)
     _record_status_changes(enrollment, progress, cause)
+    enrollment.progress_version = (enrollment.progress_version or 0) + 1
 
     if progress.first_active is not None:
         enrollment.started_at = _min(enrollment.started_at, progress.first_active)

@@ -23,8 +23,10 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -39,6 +41,7 @@ from ..extensions import csrf, db
 from ..timeutil import local
 from . import documents, services
 from .forms import fields_from_json, owner_from_token, owner_token
+from .pagecache import PageCache
 
 bp = Blueprint("learning", __name__)
 
@@ -59,6 +62,19 @@ def learner_view(view: Callable) -> Callable:
         return view(enrollment, *args, **kwargs)
 
     return wrapped
+
+
+def page_cache() -> PageCache:
+    return current_app.extensions.setdefault("ebw_page_cache", PageCache())
+
+
+def page_cache_key(enrollment) -> tuple | None:
+    """Everything a cached lesson or module page shows that can change (see learning/pagecache.py)."""
+    csrf_secret = session.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
+    if "_flashes" in session or not csrf_secret:
+        return None
+    return (request.full_path, current_user.id, current_user.name, enrollment.id, enrollment.progress_version,
+            enrollment.last_active_at, get_course().version, str(get_locale()), csrf_secret)
 
 
 def _wants_json() -> bool:
@@ -211,9 +227,13 @@ def overview(enrollment):
 @learner_view
 def module(enrollment, slug: str):
     module = _module_or_404(slug)
-    progress = services.load_progress(enrollment).module(slug)
-    return render_template("learning/module.html", module=module, progress=progress,
-                           nav=step_links(module, "module"))
+
+    def render() -> str:
+        progress = services.load_progress(enrollment).module(slug)
+        return render_template("learning/module.html", module=module, progress=progress,
+                               nav=step_links(module, "module"))
+
+    return page_cache().get_or_render(page_cache_key(enrollment), render)
 
 
 @bp.get("/modules/<slug>/pagina/<int:number>")
@@ -224,9 +244,13 @@ def page(enrollment, slug: str, number: int):
     lesson = next((p for p in module.pages if p.number == number), None)
     if lesson is None:
         abort(404)
-    progress = services.load_progress(enrollment).module(slug)
-    return render_template("learning/page.html", module=module, lesson=lesson, progress=progress,
-                           is_read=number in progress.pages_read, nav=step_links(module, "page", number))
+
+    def render() -> str:
+        progress = services.load_progress(enrollment).module(slug)
+        return render_template("learning/page.html", module=module, lesson=lesson, progress=progress,
+                               is_read=number in progress.pages_read, nav=step_links(module, "page", number))
+
+    return page_cache().get_or_render(page_cache_key(enrollment), render)
 
 
 @bp.post("/modules/<slug>/pagina/<int:number>/gelezen")
