@@ -7,7 +7,7 @@ from decimal import Decimal, InvalidOperation
 
 from flask import g, has_request_context
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import lazyload
 
 from ..accounts.models import User
@@ -201,16 +201,27 @@ def current_enrollment(user: User) -> Enrollment | None:
     return db.session.scalar(_current_enrollment_query(user.id))
 
 
+_USER_WITH_ENROLLMENT = None
+
+
+def _user_with_enrollment_statement():
+    """Built once: constructing a SELECT costs more than running it, and this one runs on every request."""
+    global _USER_WITH_ENROLLMENT
+    if _USER_WITH_ENROLLMENT is None:
+        _USER_WITH_ENROLLMENT = (
+            select(User, Enrollment)
+            .outerjoin(Enrollment, (Enrollment.user_id == User.id) & Enrollment.withdrawn_at.is_(None))
+            .where(User.id == bindparam("user_id"))
+            .order_by(Enrollment.enrolled_at.desc(), Enrollment.id.desc())
+            .limit(1)
+            .options(lazyload(User.municipality), lazyload(Enrollment.user))
+        )
+    return _USER_WITH_ENROLLMENT
+
+
 def load_user_with_enrollment(user_id: int) -> User | None:
     """The logged-in user and their current enrolment in one query: every learner page needs both."""
-    row = db.session.execute(
-        select(User, Enrollment)
-        .outerjoin(Enrollment, (Enrollment.user_id == User.id) & Enrollment.withdrawn_at.is_(None))
-        .where(User.id == user_id)
-        .order_by(Enrollment.enrolled_at.desc(), Enrollment.id.desc())
-        .limit(1)
-        .options(lazyload(User.municipality), lazyload(Enrollment.user))
-    ).first()
+    row = db.session.execute(_user_with_enrollment_statement(), {"user_id": user_id}).first()
     if row is None:
         return None
     user, found = row
