@@ -8,6 +8,7 @@ from .learning.models import (
     CompletionEvent,
     ExerciseAnswer,
     PageRead,
+    PendingDraft,
     QuizAttempt,
     VideoProgress,
 )
@@ -27,6 +28,7 @@ __all__ = [
     "Municipality",
     "PageRead",
     "PasswordResetToken",
+    "PendingDraft",
     "QuizAttempt",
     "User",
     "VideoProgress",

@@ -489,7 +489,7 @@ def refresh_enrollment_summary(enrollment: Enrollment, *, cause: str | None = No
     """Bring the enrolment's summary columns, completion history and certificate up to date.
 
     Called after every learner activity and after trainer actions that change progress (reviews, attendance).
-    The exact column semantics are in docs/INTERFACES.md; exports read these columns and never recompute them.
+    The exact column semantics are in docs/architecture.md; exports read these columns and never recompute them.
     """
     _lock(enrollment)
     course = get_course()
