@@ -8,7 +8,7 @@ from flask_login import current_user, login_user, logout_user
 
 from ..municipalities.services import active_municipalities
 from . import services
-from .forms import ForgotPasswordForm, LoginForm, RegisterForm, ResetPasswordForm
+from .forms import ForgotPasswordForm, LoginForm, RegisterForm, ResetPasswordForm, show_error
 from .permissions import is_safe_next, public
 from .start import start_url_for
 
@@ -80,8 +80,7 @@ def register():
                 form.password.data,
             )
         except services.ValidationError as error:
-            field = getattr(form, error.field or "", None) or form.email
-            field.errors = list(field.errors) + [str(error)]
+            show_error(form, error, "email")
         else:
             login_user(user)
             flash(_("Welkom! Je account is gemaakt en je bent ingeschreven."), "success")

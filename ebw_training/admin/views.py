@@ -8,6 +8,7 @@ from flask_login import current_user
 from sqlalchemy import func, or_, select
 
 from ..accounts import services as account_services
+from ..accounts.forms import show_error
 from ..accounts.importing import import_learners
 from ..accounts.models import MailMessage, User
 from ..accounts.permissions import roles_required
@@ -73,8 +74,7 @@ def user_new():
             db.session.commit()
         except account_services.ValidationError as error:
             db.session.rollback()
-            field = getattr(form, error.field or "", None) or form.email
-            field.errors = list(field.errors) + [str(error)]
+            show_error(form, error, "email")
         else:
             flash(_("Gebruiker %(email)s is gemaakt.", email=user.email), "success")
             return redirect(url_for("admin.user_edit", user_id=user.id))
@@ -97,8 +97,7 @@ def user_edit(user_id: int):
             db.session.commit()
         except account_services.ValidationError as error:
             db.session.rollback()
-            field = getattr(form, error.field or "", None) or form.role
-            field.errors = list(field.errors) + [str(error)]
+            show_error(form, error, "role")
         else:
             flash(_("De wijziging is opgeslagen."), "success")
             return redirect(url_for("admin.user_edit", user_id=user.id))
@@ -171,8 +170,7 @@ def cohort_edit(cohort_id: int | None):
             db.session.commit()
         except account_services.ValidationError as error:
             db.session.rollback()
-            field = getattr(form, error.field or "", None) or form.name
-            field.errors = list(field.errors) + [str(error)]
+            show_error(form, error, "name")
         else:
             flash(_("De groep is opgeslagen."), "success")
             return redirect(url_for("admin.cohort_edit", cohort_id=saved.id))

@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..accounts.forms import show_error
 from ..accounts.permissions import roles_required
 from ..accounts.services import ValidationError
 from ..extensions import db
@@ -54,8 +55,7 @@ def sessions(cohort_id: int):
             db.session.commit()
         except ValidationError as error:
             db.session.rollback()
-            field = getattr(form, error.field or "", None) or form.title
-            field.errors = list(field.errors) + [str(error)]
+            show_error(form, error, "title")
         else:
             flash(_("De bijeenkomst is toegevoegd. Vul nu de aanwezigheid in."), "success")
             return redirect(url_for("cohorts.sessions", cohort_id=cohort.id))
