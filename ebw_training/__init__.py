@@ -181,14 +181,16 @@ def _init_templates(app: Flask) -> None:
 
 
 def _init_errors(app: Flask) -> None:
+    from flask_babel import lazy_gettext as _l
+
     messages = {
-        400: ("Dit verzoek klopt niet", "Het formulier of de link is niet goed. Ga terug en probeer het opnieuw."),
-        403: ("Geen toegang", "Je hebt geen toegang tot deze pagina."),
-        404: ("Pagina niet gevonden", "Deze pagina bestaat niet (meer). Controleer het adres."),
-        405: ("Niet toegestaan", "Deze actie kan niet op deze manier."),
-        413: ("Bestand te groot", "Het bestand is te groot."),
-        429: ("Te veel pogingen", "Je hebt het te vaak geprobeerd. Wacht een kwartier en probeer het opnieuw."),
-        500: ("Er ging iets mis", "Er ging iets mis aan onze kant. Probeer het later opnieuw."),
+        400: (_l("Dit verzoek klopt niet"), _l("Het formulier of de link is niet goed. Ga terug en probeer het opnieuw.")),
+        403: (_l("Geen toegang"), _l("Je hebt geen toegang tot deze pagina.")),
+        404: (_l("Pagina niet gevonden"), _l("Deze pagina bestaat niet (meer). Controleer het adres.")),
+        405: (_l("Niet toegestaan"), _l("Deze actie kan niet op deze manier.")),
+        413: (_l("Bestand te groot"), _l("Het bestand is te groot.")),
+        429: (_l("Te veel pogingen"), _l("Je hebt het te vaak geprobeerd. Wacht een kwartier en probeer het opnieuw.")),
+        500: (_l("Er ging iets mis"), _l("Er ging iets mis aan onze kant. Probeer het later opnieuw.")),
     }
 
     def render_error(error):
@@ -211,8 +213,8 @@ def _init_errors(app: Flask) -> None:
             render_template(
                 "error.html",
                 code=400,
-                title="Formulier verlopen",
-                message="Dit formulier is verlopen. Ga terug, ververs de pagina en verstuur het opnieuw.",
+                title=_l("Formulier verlopen"),
+                message=_l("Dit formulier is verlopen. Ga terug, ververs de pagina en verstuur het opnieuw."),
             ),
             400,
         )

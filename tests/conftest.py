@@ -41,6 +41,7 @@ def app(tmp_path_factory):
         # Tests hold an app context while the client makes requests, so requests share `g`;
         # drop flask-login's cached user so every request loads its own, as in production.
         g.pop("_login_user", None)
+        g.pop("_flask_babel", None)
 
     with app.app_context():
         db.drop_all()

@@ -3,6 +3,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -12,13 +13,19 @@ from ..timeutil import utcnow
 
 ROLES = ("learner", "trainer", "coordinator", "admin")
 
-# Job domains a learner chooses at registration (the export column `functie`).
+# Job domains a learner chooses at registration (the export column `functie` holds the key).
 JOB_DOMAINS = {
-    "oov": "Openbare orde en veiligheid (OOV)",
-    "sociaal_domein": "Sociaal domein",
-    "onderzoek": "Onderzoek en statistiek",
-    "uitvoering": "Uitvoering van interventies",
-    "beleid_overig": "Ander beleidsterrein",
+    "oov": _l("Openbare orde en veiligheid (OOV)"),
+    "sociaal_domein": _l("Sociaal domein"),
+    "onderzoek": _l("Onderzoek en statistiek"),
+    "uitvoering": _l("Uitvoering van interventies"),
+    "beleid_overig": _l("Ander beleidsterrein"),
+}
+ROLE_LABELS = {
+    "learner": _l("deelnemer"),
+    "trainer": _l("trainer"),
+    "coordinator": _l("coördinator"),
+    "admin": _l("beheerder"),
 }
 
 _PSEUDONYM_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -59,7 +66,11 @@ class User(UserMixin, db.Model):
 
     @property
     def job_domain_label(self) -> str:
-        return JOB_DOMAINS.get(self.job_domain or "", "")
+        return str(JOB_DOMAINS.get(self.job_domain or "", ""))
+
+    @property
+    def role_label(self) -> str:
+        return str(ROLE_LABELS.get(self.role, self.role))
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role}>"
