@@ -34,15 +34,18 @@ def parse_date(value: str | None, option: str) -> date | None:
     return None
 
 
-def user_json(user) -> dict:
+def user_json(user, created: bool = True) -> dict:
     return {
         "id": user.id,
         "email": user.email,
         "name": user.name,
         "role": user.role,
         "municipality": user.municipality_code,
+        "municipality_code": user.municipality_code,
+        "national": user.is_national_coordinator,
         "pseudonym": user.pseudonym,
         "active": user.is_active_account,
+        "created": created,
     }
 
 
@@ -70,13 +73,33 @@ def cohort_json(cohort) -> dict:
 @click.option("--job-domain", default=None, help="Werkveld van een deelnemer (oov, sociaal_domein, ...).")
 @click.option("--json", "as_json", is_flag=True, help="Druk de gebruiker af als JSON.")
 def create_user_command(email, name, role, municipality, password, job_domain, as_json):
-    """Maak een gebruiker (een coördinator zonder --municipality is landelijk)."""
-    from .accounts.services import ValidationError, create_user
+    """Maak een gebruiker (een coördinator zonder --municipality is landelijk).
 
+    Nogmaals aanroepen met hetzelfde e-mailadres, dezelfde rol en gemeente verandert niets (exit 0).
+    """
+    from .accounts.services import ValidationError, create_user, get_user_by_email
+
+    existing = get_user_by_email(email)
+    if existing is not None:
+        same = existing.role == role and (existing.municipality_code or None) == (
+            municipality.strip().upper() if municipality else None)
+        if not same:
+            fail(f"er is al een account met {existing.email}, met een andere rol of gemeente.")
+        if as_json:
+            click.echo(json.dumps(user_json(existing, created=False)))
+        else:
+            click.echo(f"Gebruiker {existing.email} ({existing.role}) bestond al, id {existing.id}; niets veranderd.")
+        return
     if password is None:
-        if not sys.stdin or not sys.stdin.isatty():
-            fail("geef --password, of start de opdracht in een terminal om het wachtwoord in te typen.")
-        password = click.prompt("Wachtwoord", hide_input=True, confirmation_prompt=True)
+        if sys.stdin is not None and sys.stdin.isatty():
+            try:
+                password = click.prompt("Wachtwoord", hide_input=True, confirmation_prompt=True, err=True)
+            except click.Abort:
+                password = ""
+        else:  # scripts: one line on standard input
+            password = (sys.stdin.readline() if sys.stdin is not None else "").rstrip("\r\n")
+        if not password:
+            fail("geef een wachtwoord met --password, of typ het in als erom gevraagd wordt.")
     try:
         user = create_user(email, name, role, municipality_code=municipality, password=password,
                            job_domain=job_domain)

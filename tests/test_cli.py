@@ -45,15 +45,30 @@ def test_create_user_bad_input_exits_non_zero(runner):
     assert db.session.scalar(select(func.count(User.id))) == 0
 
 
-def test_create_user_without_password_and_without_terminal_fails_clearly(runner):
+def test_create_user_without_password_and_without_input_fails_clearly(runner):
     result = runner.invoke(args=["ebw", "create-user", "y@gemeente.nl", "--name", "Y", "--role", "admin"], input="")
-    assert result.exit_code != 0
+    assert result.exit_code != 0 and "wachtwoord" in result.output
 
 
-def test_create_user_twice_is_refused(runner):
-    args = ["ebw", "create-user", "t@ror.nl", "--name", "T", "--role", "trainer", "--password", PASSWORD]
-    assert runner.invoke(args=args).exit_code == 0
-    result = runner.invoke(args=args)
+def test_create_user_reads_the_password_from_standard_input(runner):
+    result = runner.invoke(args=["ebw", "create-user", "z@ror.nl", "--name", "Z", "--role", "admin", "--json"],
+                           input=PASSWORD + "\n")
+    assert result.exit_code == 0, result.output
+    client = runner.app.test_client()
+    assert client.post("/login", data={"email": "z@ror.nl", "password": PASSWORD}).status_code == 302
+
+
+def test_create_user_is_idempotent_but_refuses_a_conflicting_account(runner):
+    args = ["ebw", "create-user", "t@ror.nl", "--name", "T", "--role", "trainer", "--password", PASSWORD, "--json"]
+    first = runner.invoke(args=args)
+    assert first.exit_code == 0
+    again = runner.invoke(args=args)
+    assert again.exit_code == 0, again.output
+    assert json.loads(again.stdout)["id"] == json.loads(first.stdout)["id"]
+    assert json.loads(again.stdout)["created"] is False
+    assert db.session.scalar(select(func.count(User.id))) == 1
+    result = runner.invoke(args=["ebw", "create-user", "t@ror.nl", "--name", "T", "--role", "admin",
+                                 "--password", PASSWORD])
     assert result.exit_code != 0 and "al een account" in result.output
 
 

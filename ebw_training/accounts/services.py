@@ -111,8 +111,6 @@ def create_user(
             )
     if role == "learner" and municipality is None:
         raise ValidationError(_("Kies de gemeente waar je werkt."), "municipality")
-    if role in ("admin", "trainer") and municipality is not None:
-        raise ValidationError(_("Een %(role)s hoort niet bij een gemeente.", role=role), "municipality")
     if job_domain and job_domain not in JOB_DOMAINS:
         raise ValidationError(_("Kies een werkveld uit de lijst."), "job_domain")
     if password is not None and check_password:
