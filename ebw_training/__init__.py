@@ -138,6 +138,15 @@ CSP = (
 
 
 def _init_security(app: Flask) -> None:
+    @app.before_request
+    def refuse_json_that_is_not_an_object():
+        # Forms and JSON endpoints all expect an object; anything else is a bad request, not a crash.
+        if request.method in ("POST", "PUT", "PATCH") and request.is_json:
+            if not isinstance(request.get_json(silent=True), dict):
+                from flask import abort
+
+                abort(400)
+
     @app.after_request
     def security_headers(response):
         headers = response.headers

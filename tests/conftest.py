@@ -123,3 +123,33 @@ def count_queries(app_ctx):
             event.remove(db.engine, "before_cursor_execute", before)
 
     return counting
+
+
+@pytest.fixture
+def world(app_ctx):
+    """One of each role around one cohort: the data the route walks (permissions, robustness) run on."""
+    from datetime import date
+
+    from ebw_training.accounts.models import MailMessage
+    from ebw_training.cohorts.services import add_contact_session
+    from ebw_training.content import get_course
+
+    from .factories import make_cohort, make_enrollment, make_user
+
+    trainer = make_user("trainer", email="trainer@example.nl")
+    cohort = make_cohort(trainers=[trainer])
+    learner = make_user("learner", municipality="GM0363", email="learner@example.nl")
+    enrollment = make_enrollment(learner, cohort)
+    users = {
+        "learner": learner,
+        "trainer": trainer,
+        "coordinator_national": make_user("coordinator", email="national@example.nl"),
+        "coordinator_municipal": make_user("coordinator", municipality="GM0363", email="municipal@example.nl"),
+        "admin": make_user("admin", email="admin@example.nl"),
+    }
+    message = MailMessage(recipient="x@example.nl", subject="Test", body="Hallo")
+    db.session.add(message)
+    session = add_contact_session(cohort, "Startbijeenkomst", date(2026, 9, 1), "3")
+    db.session.commit()
+    return {"users": users, "cohort": cohort, "learner": learner, "enrollment": enrollment,
+            "message": message, "session": session, "course": get_course()}

@@ -10,11 +10,7 @@ from __future__ import annotations
 import pytest
 from flask import url_for
 
-from ebw_training.accounts.models import MailMessage
 from ebw_training.accounts.permissions import access_of
-from ebw_training.extensions import db
-
-from .factories import make_cohort, make_enrollment, make_user
 
 ROLES = ["anonymous", "learner", "trainer", "coordinator_national", "coordinator_municipal", "admin"]
 ROLE_OF = {
@@ -59,33 +55,6 @@ def sample_values(world) -> dict[str, object]:
         "year": 2026,
         "name": "intro-ebw",
     }
-
-
-@pytest.fixture
-def world(app_ctx):
-    from ebw_training.content import get_course
-
-    trainer = make_user("trainer", email="trainer@example.nl")
-    cohort = make_cohort(trainers=[trainer])
-    learner = make_user("learner", municipality="GM0363", email="learner@example.nl")
-    enrollment = make_enrollment(learner, cohort)
-    users = {
-        "learner": learner,
-        "trainer": trainer,
-        "coordinator_national": make_user("coordinator", email="national@example.nl"),
-        "coordinator_municipal": make_user("coordinator", municipality="GM0363", email="municipal@example.nl"),
-        "admin": make_user("admin", email="admin@example.nl"),
-    }
-    message = MailMessage(recipient="x@example.nl", subject="Test", body="Hallo")
-    db.session.add(message)
-    from datetime import date
-
-    from ebw_training.cohorts.services import add_contact_session
-
-    session = add_contact_session(cohort, "Startbijeenkomst", date(2026, 9, 1), "3")
-    db.session.commit()
-    return {"users": users, "cohort": cohort, "learner": learner, "enrollment": enrollment,
-            "message": message, "session": session, "course": get_course()}
 
 
 def _rules(app):

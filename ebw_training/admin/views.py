@@ -28,7 +28,7 @@ def _municipality_choices(empty_label: str):
 
 
 def _page() -> int:
-    return max(request.args.get("page", 1, type=int) or 1, 1)
+    return min(max(request.args.get("page", 1, type=int) or 1, 1), 100_000)
 
 
 @bp.get("/")

@@ -40,7 +40,7 @@ def _scope() -> services.Scope:
 
 
 def _page() -> int:
-    return max(request.args.get("page", 1, type=int) or 1, 1)
+    return min(max(request.args.get("page", 1, type=int) or 1, 1), 100_000)
 
 
 def _filter_form(scope: services.Scope) -> tuple[ReportFilterForm, services.ReportFilter]:

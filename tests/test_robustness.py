@@ -1,0 +1,101 @@
+"""No input makes the app answer 5xx.
+
+Every route is requested by a user who may use it, with hostile or malformed input: empty forms,
+very long and odd Unicode text, wrong types, impossible dates, repeated fields, broken JSON and
+strange query strings. Any 5xx fails the test.
+"""
+
+from __future__ import annotations
+
+import pytest
+from flask import url_for
+
+from ebw_training.accounts.permissions import access_of
+
+from .factories import TEST_PASSWORD
+from .test_permissions import _build, _rules, sample_values
+
+LONG = "ä" * 5000
+ODD = "\u202e<script>alert(1)</script>'; DROP TABLE user_account;--\x00😀 \u200b"
+FIELD_NAMES = [
+    "email", "password", "name", "municipality", "job_domain", "enrolment_code", "role", "funding_municipality",
+    "funding_year", "funding_reference", "start_date", "end_date", "contact_hours", "trainers", "title", "held_on",
+    "hours", "present", "locale", "next", "token", "q", "page", "jaar", "gemeente", "groep", "status", "format",
+    "segments", "answers", "owner", "privacy", "remember", "file",
+]
+PAYLOADS = [
+    {},
+    {name: "" for name in FIELD_NAMES},
+    {name: LONG for name in FIELD_NAMES},
+    {name: ODD for name in FIELD_NAMES},
+    {name: ["1", "abc", "-1", "99999999999999999999"] for name in FIELD_NAMES},
+    {"funding_year": "1e400", "start_date": "2026-13-45", "end_date": "0000-00-00", "contact_hours": "NaN",
+     "held_on": "31-02-2026", "hours": "inf", "present": ["x", "-5", "999999999"], "page": "-3"},
+]
+JSON_PAYLOADS = ["{", '{"segments": "x"}', '{"segments": [[0, 1e309], ["a", null]]}', "[]", '"x"',
+                 '{"segments": [[5, 1]], "answers": {"x": {"y": 1}}}']
+QUERIES = ["?page=-1", "?page=abc", "?page=99999999999999999999", f"?q={LONG[:2000]}", "?jaar=abc&gemeente=%00",
+           "?groep=-5&status=onbekend&format=exe", "?next=//evil.example", "?code=%E2%80%AE"]
+
+USERS_BY_ROLE = {"learner": "learner", "trainer": "trainer", "coordinator": "coordinator_national",
+                 "admin": "admin"}
+
+
+def _clients(app, world) -> dict:
+    """One logged-in client per role, made before any hostile POST can deactivate an account."""
+    clients = {"public": app.test_client()}
+    for role, key in USERS_BY_ROLE.items():
+        client = app.test_client()
+        user = world["users"][key]
+        assert client.post("/login", data={"email": user.email, "password": TEST_PASSWORD}).status_code == 302
+        clients[role] = client
+    return clients
+
+
+def _client_for(clients, access):
+    if "public" in access:
+        return clients["public"]
+    if "authenticated" in access:
+        return clients["learner"]
+    role = next((r for r in ("admin", "coordinator", "trainer", "learner") if r in access), "learner")
+    return clients[role]
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_no_route_answers_5xx_to_bad_input(app, world, method):
+    values = sample_values(world)
+    clients = _clients(app, world)
+    problems = []
+    for rule in _rules(app):
+        if method not in rule.methods or rule.endpoint in ("accounts.logout",):
+            continue
+        access = access_of(app.view_functions[rule.endpoint])
+        client = _client_for(clients, access)
+        with app.test_request_context():
+            url = _build(rule, values)
+        if method == "GET":
+            for query in QUERIES:
+                status = client.get(url + query).status_code
+                if status >= 500:
+                    problems.append(f"GET {url}{query}: {status}")
+            continue
+        for payload in PAYLOADS:
+            status = client.post(url, data=payload).status_code
+            if status >= 500:
+                problems.append(f"POST {url} {sorted(payload)[:3]}...: {status}")
+        for body in JSON_PAYLOADS:
+            status = client.post(url, data=body, content_type="application/json").status_code
+            if status >= 500:
+                problems.append(f"POST {url} json {body[:30]}: {status}")
+    assert not problems, "\n".join(problems)
+
+
+def test_bad_url_parameters_are_404_not_5xx(client):
+    for path in ("/modules/%00", "/modules/" + "x" * 3000, "/verify/" + "%E2%80%AE" * 50, "/media/../wsgi.py",
+                 "/media/%2e%2e/wsgi.py", "/wachtwoord-kiezen/" + "a" * 500, "/admin/gebruikers/99999999999999999999"):
+        assert client.get(path).status_code < 500, path
+
+
+def test_url_for_is_available(app):
+    with app.test_request_context():
+        assert url_for("pages.index") == "/"
