@@ -143,9 +143,11 @@ def _init_security(app: Flask) -> None:
         # Forms and JSON endpoints all expect an object; anything else is a bad request, not a crash.
         if request.method in ("POST", "PUT", "PATCH") and request.is_json:
             if not isinstance(request.get_json(silent=True), dict):
-                from flask import abort
+                from flask import jsonify
+                from flask_babel import gettext
 
-                abort(400)
+                message = gettext("Het verzoek is niet goed doorgegeven. Ververs de pagina en probeer het opnieuw.")
+                return jsonify(ok=False, message=message), 400
 
     @app.after_request
     def security_headers(response):
