@@ -50,5 +50,40 @@ def load_demo() -> str:
         if role == "learner":
             _enrollment, new = enroll(get_user_by_email(email), cohort)
             created += int(new)
+    db.session.flush()
+    _demo_progress(cohort)
     db.session.commit()
     return f"Demo-gegevens geladen ({created} nieuw). Groep '{cohort.name}', id {cohort.id}, inschrijfcode {cohort.enrolment_code}."
+
+
+def _demo_progress(cohort: Cohort) -> None:
+    """Give one demo learner some progress and a handed-in exercise, so trainers and coordinators see figures.
+
+    Only once: a learner who has started is left alone. The main demo learner (deelnemer@) stays fresh.
+    """
+    from .cohorts.models import Enrollment
+    from .content import get_course
+    from .learning import services as learning
+
+    user = get_user_by_email("deelnemer.amstelveen@ebw.example.nl")
+    enrollment = db.session.scalar(
+        select(Enrollment).where(Enrollment.user_id == user.id, Enrollment.cohort_id == cohort.id)
+    )
+    course = get_course()
+    if enrollment is None or enrollment.started_at is not None or len(course.modules) < 2:
+        return
+    first, second = course.modules[0], course.modules[1]
+    for page in first.pages[:2]:
+        learning.mark_page_read(enrollment, first, page.number)
+    for page in second.pages:
+        learning.mark_page_read(enrollment, second, page.number)
+    exercise = second.exercise
+    if exercise is not None:
+        if exercise.kind == "checklist":
+            answers = {item.id: {"scale": (exercise.scale or ("ja",))[i % 2],
+                                 "explanation": "Dit staat in ons beleidsplan; de evaluatie is nog niet belegd."}
+                       for i, item in enumerate(exercise.items)}
+        else:
+            answers = {item.id: {"text": "Ons antwoord voor onze eigen aanpak (oefenvoorbeeld)."}
+                       for item in exercise.items}
+        learning.submit_exercise(enrollment, second, answers)

@@ -133,6 +133,8 @@ def world(app_ctx):
     from ebw_training.accounts.models import MailMessage
     from ebw_training.cohorts.services import add_contact_session
     from ebw_training.content import get_course
+    from ebw_training.learning.models import ExerciseAnswer
+    from ebw_training.timeutil import utcnow
 
     from .factories import make_cohort, make_enrollment, make_user
 
@@ -150,6 +152,12 @@ def world(app_ctx):
     message = MailMessage(recipient="x@example.nl", subject="Test", body="Hallo")
     db.session.add(message)
     session = add_contact_session(cohort, "Startbijeenkomst", date(2026, 9, 1), "3")
+    course = get_course()
+    module = next((m for m in course.modules if m.exercise is not None), None)
+    answer = ExerciseAnswer(enrollment_id=enrollment.id, module_slug=module.slug if module else "wat-is-ebw",
+                            exercise=module.exercise.name if module else "zelfscan-ebw", answers={},
+                            status="submitted", content_version="0" * 64, submitted_at=utcnow())
+    db.session.add(answer)
     db.session.commit()
     return {"users": users, "cohort": cohort, "learner": learner, "enrollment": enrollment,
-            "message": message, "session": session, "course": get_course()}
+            "message": message, "session": session, "answer": answer, "course": course}

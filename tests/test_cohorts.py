@@ -120,3 +120,67 @@ def test_cohort_page_query_count_is_the_same_for_10_and_300_learners(client, log
     with count_queries() as sessions_page:
         assert client.get(f"/trainer/groepen/{cohort.id}/bijeenkomsten").status_code == 200
     assert sessions_page.count <= small.count + 3
+
+
+def _submitted_answer(enrollment, slug="wat-is-ebw"):
+    from ebw_training.content import get_course
+    from ebw_training.learning.models import ExerciseAnswer
+
+    module = get_course().module(slug)
+    answers = {item.id: {"scale": "ja", "explanation": f"Uitleg bij {item.id}"} for item in module.exercise.items}
+    answer = ExerciseAnswer(enrollment_id=enrollment.id, module_slug=slug, exercise=module.exercise.name,
+                            answers=answers, status="submitted", content_version=module.version,
+                            submitted_at=utcnow())
+    db.session.add(answer)
+    db.session.commit()
+    return answer
+
+
+def test_trainer_reviews_an_exercise_and_the_learner_sees_the_feedback(app, client, login):
+    trainer = make_user("trainer")
+    cohort = make_cohort(trainers=[trainer])
+    learner = make_user("learner", name="Lotte Leerling")
+    enrollment = make_enrollment(learner, cohort)
+    answer = _submitted_answer(enrollment)
+    login(trainer)
+    listing = client.get(f"/trainer/groepen/{cohort.id}/oefeningen").get_data(as_text=True)
+    assert "Lotte Leerling" in listing and "wacht op beoordeling" in listing
+    page = client.get(f"/trainer/groepen/{cohort.id}/oefeningen/{answer.id}").get_data(as_text=True)
+    assert "Uitleg bij" in page
+    response = client.post(f"/trainer/groepen/{cohort.id}/oefeningen/{answer.id}",
+                           data={"feedback": "Sterke analyse. Noem ook je bronnen.", "return": "1"})
+    assert response.status_code == 302
+    db.session.refresh(answer)
+    assert answer.status == "returned" and answer.reviewed_by_id == trainer.id
+    learner_client = app.test_client()
+    learner_client.post("/login", data={"email": learner.email, "password": "Test-wachtwoord-voor-tests"})
+    html = learner_client.get("/modules/wat-is-ebw/oefening").get_data(as_text=True)
+    assert "Feedback van je trainer" in html and "Sterke analyse. Noem ook je bronnen." in html
+
+
+def test_trainer_cannot_review_exercises_of_another_cohort(client, login):
+    trainer = make_user("trainer")
+    make_cohort(trainers=[trainer])
+    other = make_cohort()
+    answer = _submitted_answer(make_enrollment(cohort=other))
+    mine = make_cohort(trainers=[trainer])
+    db.session.commit()
+    login(trainer)
+    assert client.get(f"/trainer/groepen/{other.id}/oefeningen").status_code == 404
+    assert client.get(f"/trainer/groepen/{mine.id}/oefeningen/{answer.id}").status_code == 404
+    assert client.post(f"/trainer/groepen/{mine.id}/oefeningen/{answer.id}", data={"approve": "1"}).status_code == 404
+
+
+def test_review_list_query_count_is_constant(client, login, count_queries):
+    trainer = make_user("trainer")
+    cohort = make_cohort(trainers=[trainer])
+    for _ in range(2):
+        _submitted_answer(make_enrollment(cohort=cohort))
+    login(trainer)
+    with count_queries() as few:
+        assert client.get(f"/trainer/groepen/{cohort.id}/oefeningen").status_code == 200
+    for _ in range(20):
+        _submitted_answer(make_enrollment(cohort=cohort))
+    with count_queries() as many:
+        assert client.get(f"/trainer/groepen/{cohort.id}/oefeningen").status_code == 200
+    assert few.count == many.count

@@ -25,11 +25,9 @@ ROLE_OF = {
 # {endpoint: {user key: allowed statuses}}. A trainer of another cohort, a coordinator of
 # another municipality and so on are covered in the domain tests; the walk checks the role.
 OBJECT_SCOPED: dict[str, dict[str, tuple[int, ...]]] = {
-    # Learner pages: the walk's learner has no quiz attempt 1, no saved exercise and no certificate; another
-    # learner's objects are refused the same way (tests/learning/test_views.py).
+    # Learner pages: the walk's learner has no quiz attempt 1 and no certificate; another learner's objects are
+    # refused the same way (tests/learning/test_views.py). Their handed-in exercise gives its result documents.
     "learning.quiz_result": {"learner": (404,)},
-    "learning.exercise_pdf": {"learner": (404,)},
-    "learning.exercise_docx": {"learner": (404,)},
     "learning.certificate_pdf": {"learner": (404,)},
 }
 
@@ -43,6 +41,7 @@ def sample_values(world) -> dict[str, object]:
         "enrollment_id": world["enrollment"].id,
         "message_id": world["message"].id,
         "session_id": world["session"].id,
+        "answer_id": world["answer"].id,
         "token": "not-a-valid-token",
         "slug": first.slug if first else "wat-is-ebw",
         "page": 1,

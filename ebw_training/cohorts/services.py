@@ -350,3 +350,31 @@ def refresh_contact_hours(cohort: Cohort) -> None:
     ).all())
     for enrollment in db.session.scalars(select(Enrollment).where(Enrollment.cohort_id == cohort.id)):
         enrollment.contact_hours_attended = Decimal(totals.get(enrollment.id) or 0)
+
+
+# --- exercise reviews ---------------------------------------------------------------------------
+
+
+def submitted_exercises(cohort: Cohort) -> list:
+    """(answer, enrollment) pairs of the cohort's handed-in exercises, newest first, in one query."""
+    from ..learning.models import ExerciseAnswer
+
+    rows = db.session.execute(
+        select(ExerciseAnswer, Enrollment)
+        .join(Enrollment, Enrollment.id == ExerciseAnswer.enrollment_id)
+        .where(Enrollment.cohort_id == cohort.id, ExerciseAnswer.status != "draft")
+        .order_by(ExerciseAnswer.status != "submitted", ExerciseAnswer.submitted_at.desc())
+    )
+    return [(answer, enrollment) for answer, enrollment in rows]
+
+
+def get_answer_for_review(cohort: Cohort, answer_id: int):
+    """The handed-in answer when it belongs to this cohort; None otherwise (the view answers 404)."""
+    from ..learning.models import ExerciseAnswer
+
+    row = db.session.execute(
+        select(ExerciseAnswer, Enrollment)
+        .join(Enrollment, Enrollment.id == ExerciseAnswer.enrollment_id)
+        .where(ExerciseAnswer.id == answer_id, Enrollment.cohort_id == cohort.id, ExerciseAnswer.status != "draft")
+    ).first()
+    return tuple(row) if row else None

@@ -11,7 +11,7 @@ from ..accounts.permissions import roles_required
 from ..accounts.services import ValidationError
 from ..extensions import db
 from . import services
-from .forms import ContactSessionForm
+from .forms import ContactSessionForm, ReviewForm
 
 bp = Blueprint("cohorts", __name__)
 
@@ -77,3 +77,47 @@ def attendance(cohort_id: int, session_id: int):
         abort(404)
     flash(_("De aanwezigheid is opgeslagen."), "success")
     return redirect(url_for("cohorts.sessions", cohort_id=cohort.id))
+
+
+@bp.get("/groepen/<int:cohort_id>/oefeningen")
+@roles_required("trainer", "admin")
+def reviews(cohort_id: int):
+    cohort = _load(cohort_id)
+    from ..content import get_course
+
+    return render_template("cohorts/reviews.html", cohort=cohort, rows=services.submitted_exercises(cohort),
+                           course=get_course())
+
+
+@bp.route("/groepen/<int:cohort_id>/oefeningen/<int:answer_id>", methods=["GET", "POST"])
+@roles_required("trainer", "admin")
+def review(cohort_id: int, answer_id: int):
+    cohort = _load(cohort_id)
+    found = services.get_answer_for_review(cohort, answer_id)
+    if found is None:
+        abort(404)
+    answer, enrollment = found
+    from ..content import get_course
+    from ..content.types import EXERCISE_KINDS
+    from ..learning import services as learning
+
+    module = get_course().module(answer.module_slug)
+    form = ReviewForm()
+    if request.method == "GET":
+        form.feedback.data = answer.feedback
+    if form.validate_on_submit():
+        decision = "approved" if form.approve.data else "returned" if form.return_.data else None
+        try:
+            learning.review_exercise(answer, decision=decision, feedback=form.feedback.data, reviewer=current_user)
+            db.session.commit()
+        except learning.LearningError as error:
+            db.session.rollback()
+            form.feedback.errors = list(form.feedback.errors) + [error.message]
+        else:
+            flash(_("Je beoordeling is opgeslagen. De deelnemer ziet je feedback bij de oefening."), "success")
+            return redirect(url_for("cohorts.reviews", cohort_id=cohort.id))
+    rows = []
+    if module is not None and module.exercise is not None:
+        rows = EXERCISE_KINDS[module.exercise.kind].summarise(module.exercise, answer.answers or {})
+    return render_template("cohorts/review.html", cohort=cohort, answer=answer, enrollment=enrollment,
+                           module=module, rows=rows, form=form)

@@ -78,3 +78,18 @@ def test_phone_width_has_no_horizontal_scroll(page, live_server, login_as):
     login_as(page, "admin@ebw.example.nl")
     page.goto(live_server + "/admin/gebruikers")
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+
+def test_trainer_pages_are_accessible(page, live_server, login_as, assert_no_axe_violations):
+    login_as(page, "trainer@ebw.example.nl")
+    for path in ("/trainer/", "/trainer/groepen/1", "/trainer/groepen/1/bijeenkomsten", "/trainer/groepen/1/oefeningen"):
+        page.goto(live_server + path)
+        assert_no_axe_violations(page)
+    page.goto(live_server + "/trainer/groepen/1/oefeningen")
+    page.click("main table a")
+    assert "/oefeningen/" in page.url
+    assert_no_axe_violations(page)
+    page.fill("#feedback", "Goed begin. Vul bij de evaluatie in wie die uitvoert.")
+    page.click("input[name=return]")
+    assert page.url.endswith("/trainer/groepen/1/oefeningen")
+    assert "teruggegeven" in page.inner_text("main")
