@@ -113,7 +113,6 @@ def _init_blueprints(app: Flask) -> None:
     from .admin.views import bp as admin_bp
     from .cohorts.views import bp as cohorts_bp
     from .content.views import bp as content_bp
-    from .interop.views import bp as interop_bp
     from .learning.views import bp as learning_bp
     from .municipalities.views import bp as municipalities_bp
     from .pages import bp as pages_bp
@@ -127,7 +126,6 @@ def _init_blueprints(app: Flask) -> None:
     app.register_blueprint(reporting_bp, url_prefix="/coordinator")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(municipalities_bp, url_prefix="/admin/gemeenten")
-    app.register_blueprint(interop_bp)
 
 
 CSP = (
