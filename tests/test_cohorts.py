@@ -184,3 +184,54 @@ def test_review_list_query_count_is_constant(client, login, count_queries):
     with count_queries() as many:
         assert client.get(f"/trainer/groepen/{cohort.id}/oefeningen").status_code == 200
     assert few.count == many.count
+
+
+def test_saving_attendance_leaves_withdrawn_learners_alone(client, login):
+    from ebw_training.cohorts.services import withdraw
+
+    trainer = make_user("trainer")
+    cohort = make_cohort(trainers=[trainer])
+    stays = make_enrollment(cohort=cohort)
+    leaves = make_enrollment(cohort=cohort)
+    session = services.add_contact_session(cohort, "Start", date(2026, 9, 1), "3")
+    services.record_attendance(cohort, session.id, {stays.id, leaves.id})
+    withdraw(leaves)
+    db.session.commit()
+    login(trainer)
+    client.post(f"/trainer/groepen/{cohort.id}/bijeenkomsten/{session.id}/aanwezigheid", data={"present": [stays.id]})
+    db.session.expire_all()
+    assert db.session.get(Enrollment, leaves.id).contact_hours_attended == Decimal("3")
+    assert db.session.get(Enrollment, stays.id).contact_hours_attended == Decimal("3")
+
+
+def test_attendance_bumps_the_progress_version(app_ctx):
+    cohort = make_cohort()
+    enrollment = make_enrollment(cohort=cohort)
+    session = services.add_contact_session(cohort, "Start", date(2026, 9, 1), "2")
+    before = enrollment.progress_version
+    services.record_attendance(cohort, session.id, {enrollment.id})
+    assert enrollment.progress_version > before and enrollment.contact_hours_attended == Decimal("2")
+
+
+def test_hours_that_are_not_a_number_get_a_message(client, login):
+    trainer = make_user("trainer")
+    cohort = make_cohort(trainers=[trainer])
+    db.session.commit()
+    login(trainer)
+    for value in ("NaN", "inf", "-inf", "1e400"):
+        response = client.post(f"/trainer/groepen/{cohort.id}/bijeenkomsten",
+                               data={"title": "Start", "held_on": "2026-09-01", "hours": value})
+        assert response.status_code == 200, value
+        assert "als getal" in response.get_data(as_text=True) or "tussen" in response.get_data(as_text=True)
+
+
+def test_update_cohort_refuses_a_non_trainer(app_ctx):
+    import pytest
+
+    from ebw_training.accounts.services import ValidationError
+
+    cohort = make_cohort()
+    learner = make_user("learner")
+    with pytest.raises(ValidationError):
+        services.update_cohort(cohort, name="X", funding_municipality_code="GM0363", year=2026, reference=None,
+                               start=None, end=None, contact_hours="1", trainer_ids=[learner.id], actor=None)

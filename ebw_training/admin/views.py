@@ -135,10 +135,9 @@ def _trainer_choices():
 
 def _save_cohort(form: CohortForm, cohort: Cohort | None):
     if cohort is None:
-        trainer_emails = [u.email for u in db.session.scalars(select(User).where(User.id.in_(form.trainers.data or [])))]
         return cohort_services.create_cohort(
             form.name.data, form.funding_municipality.data, form.funding_year.data,
-            reference=form.funding_reference.data, trainer_emails=trainer_emails, start=form.start_date.data,
+            reference=form.funding_reference.data, trainer_ids=form.trainers.data or [], start=form.start_date.data,
             end=form.end_date.data, contact_hours=form.contact_hours.data, actor=current_user)
     return cohort_services.update_cohort(
         cohort, name=form.name.data, funding_municipality_code=form.funding_municipality.data,

@@ -48,6 +48,8 @@ def _parse_hours(value) -> Decimal:
         hours = Decimal(str(value if value not in (None, "") else "0").replace(",", "."))
     except InvalidOperation:
         raise ValidationError(_("Vul het aantal contacturen in als getal, zoals 6 of 7,5."), "contact_hours") from None
+    if not hours.is_finite():
+        raise ValidationError(_("Vul het aantal contacturen in als getal, zoals 6 of 7,5."), "contact_hours")
     if hours < 0 or hours > 999:
         raise ValidationError(_("Het aantal contacturen ligt tussen 0 en 999."), "contact_hours")
     return hours
@@ -79,13 +81,14 @@ def create_cohort(
     *,
     reference: str | None = None,
     trainer_emails: list[str] | None = None,
+    trainer_ids: list[int] | None = None,
     start: date | None = None,
     end: date | None = None,
     contact_hours=None,
     actor: User | None = None,
 ) -> Cohort:
     name, municipality = _check_fields(name, funding_municipality_code, year, start, end)
-    trainers = _trainers(trainer_emails or [])
+    trainers = _trainers(trainer_emails or []) + trainers_by_id(trainer_ids or [])
     cohort = Cohort(
         name=name,
         funding_municipality_code=municipality.code,
@@ -107,7 +110,7 @@ def update_cohort(cohort: Cohort, *, name, funding_municipality_code, year, refe
                   contact_hours, trainer_ids: list[int], actor: User | None) -> Cohort:
     name, municipality = _check_fields(name, funding_municipality_code, year, start, end)
     hours = _parse_hours(contact_hours)
-    trainers = list(db.session.scalars(select(User).where(User.id.in_(trainer_ids), User.role == "trainer")))
+    trainers = trainers_by_id(trainer_ids)
     cohort.name = name
     cohort.funding_municipality_code = municipality.code
     cohort.funding_year = year
@@ -127,6 +130,17 @@ def _trainers(emails: list[str]) -> list[User]:
             raise ValidationError(_("%(email)s is geen trainer op dit platform.", email=email), "trainers")
         trainers.append(user)
     return trainers
+
+
+def trainers_by_id(ids: list[int]) -> list[User]:
+    """The trainers with these ids, in one query; an id that is not a trainer is an error, not silently dropped."""
+    wanted = set(ids)
+    if not wanted:
+        return []
+    found = list(db.session.scalars(select(User).where(User.id.in_(wanted), User.role == "trainer")))
+    if len(found) != len(wanted):
+        raise ValidationError(_("Kies alleen trainers uit de lijst."), "trainers")
+    return found
 
 
 def unique_enrolment_code() -> str:
@@ -317,39 +331,30 @@ def attendance_map(cohort: Cohort) -> dict[tuple[int, int], bool]:
 
 
 def record_attendance(cohort: Cohort, session_id: int, present_ids: set[int], actor: User | None = None) -> None:
-    """Set who was present at one session and update every enrolment's attended contact hours."""
+    """Set who was present at one session (the learners on the form) and refresh their progress summary.
+
+    Withdrawn learners are not on the form, so their attendance is left as it was.
+    """
+    from ..learning.services import refresh_enrollment_summary
     from .models import Attendance, ContactSession
 
     session = db.session.get(ContactSession, session_id)
     if session is None or session.cohort_id != cohort.id:
         raise ValidationError(_("Deze bijeenkomst hoort niet bij deze groep."), "session")
-    enrollment_ids = {e.id for e in cohort_enrollments(cohort)}
+    active = [e for e in cohort_enrollments(cohort) if e.withdrawn_at is None]
     existing = {a.enrollment_id: a for a in db.session.scalars(select(Attendance).where(Attendance.session_id == session.id))}
-    for enrollment_id in enrollment_ids:
-        present = enrollment_id in present_ids
-        row = existing.get(enrollment_id)
+    for enrollment in active:
+        present = enrollment.id in present_ids
+        row = existing.get(enrollment.id)
         if row is None:
-            db.session.add(Attendance(session_id=session.id, enrollment_id=enrollment_id, present=present))
+            db.session.add(Attendance(session_id=session.id, enrollment_id=enrollment.id, present=present))
         else:
             row.present = present
     db.session.flush()
-    refresh_contact_hours(cohort)
+    for enrollment in active:
+        refresh_enrollment_summary(enrollment, cause=f"Aanwezigheid {session.title}")
     record_audit("cohort.attendance", actor=actor, target=f"cohort:{cohort.id}", session=session.id,
-                 present=len(present_ids & enrollment_ids))
-
-
-def refresh_contact_hours(cohort: Cohort) -> None:
-    """Recompute Enrollment.contact_hours_attended for a cohort (the export column contacturen_aanwezig)."""
-    from .models import Attendance, ContactSession
-
-    totals = dict(db.session.execute(
-        select(Attendance.enrollment_id, func.sum(ContactSession.hours))
-        .join(ContactSession, ContactSession.id == Attendance.session_id)
-        .where(ContactSession.cohort_id == cohort.id, Attendance.present.is_(True))
-        .group_by(Attendance.enrollment_id)
-    ).all())
-    for enrollment in db.session.scalars(select(Enrollment).where(Enrollment.cohort_id == cohort.id)):
-        enrollment.contact_hours_attended = Decimal(totals.get(enrollment.id) or 0)
+                 present=len(present_ids & {e.id for e in active}))
 
 
 # --- exercise reviews ---------------------------------------------------------------------------
