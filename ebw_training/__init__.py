@@ -83,12 +83,16 @@ def _init_extensions(app: Flask) -> None:
         _sqlite_pragmas(app)
 
     @login_manager.user_loader
-    def load_user(user_id: str):
-        if not user_id.isdigit():
+    def load_user(session_id: str):
+        user_id, _sep, version = session_id.partition(".")
+        if not user_id.isdigit() or not (version or "0").isdigit():
             return None
         from .cohorts.services import load_user_with_enrollment
 
-        return load_user_with_enrollment(int(user_id))
+        user = load_user_with_enrollment(int(user_id))
+        if user is None or (user.session_version or 0) != int(version or 0):
+            return None  # the password was reset or the account switched off since this session began
+        return user
 
     # Import every model so metadata (and Alembic) know all tables.
     from . import models  # noqa: F401
@@ -215,6 +219,22 @@ def _init_errors(app: Flask) -> None:
         app.register_error_handler(code, render_error)
 
     from flask_wtf.csrf import CSRFError
+    from sqlalchemy.exc import IntegrityError
+
+    @app.errorhandler(IntegrityError)
+    def integrity_error(error):
+        # Two requests raced to store the same thing (a double click, two tabs): the first one won.
+        db.session.rollback()
+        app.logger.info("integrity error answered with 409: %s", error.orig)
+        return (
+            render_template(
+                "error.html",
+                code=409,
+                title=_l("Dit was al opgeslagen"),
+                message=_l("Dit was al opgeslagen, misschien omdat je twee keer klikte. Ga terug en ververs de pagina."),
+            ),
+            409,
+        )
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):

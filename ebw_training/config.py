@@ -48,6 +48,8 @@ class Config:
     LOGIN_THROTTLE_MAX_FAILURES = int(os.environ.get("EBW_LOGIN_MAX_FAILURES", "5"))
     LOGIN_THROTTLE_WINDOW_MINUTES = int(os.environ.get("EBW_LOGIN_WINDOW_MINUTES", "15"))
     PASSWORD_RESET_HOURS = 2
+    MAX_CONTENT_LENGTH = 5 * 1024 * 1024  # uploads (CSV imports) and form posts
+    REMEMBER_COOKIE_DURATION = 60 * 60 * 24 * 14
     EBW_RETENTION_DAYS = int(os.environ.get("EBW_RETENTION_DAYS", str(365 * 2)))
 
     BABEL_DEFAULT_LOCALE = "nl"

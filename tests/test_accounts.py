@@ -192,3 +192,38 @@ def test_smtp_failure_keeps_message_in_outbox(app_ctx):
         assert message.transport == "smtp" and message.error and message.sent_at is None
     finally:
         app_ctx.config["MAIL_SERVER"] = None
+
+
+def test_reset_mails_are_limited_per_hour(client):
+    user = make_user("learner")
+    db.session.commit()
+    for _ in range(services.RESET_MAILS_PER_HOUR + 3):
+        assert client.post("/wachtwoord-vergeten", data={"email": user.email}).status_code == 200
+    sent = db.session.scalar(select(func.count(MailMessage.id)).where(MailMessage.recipient == user.email))
+    assert sent == services.RESET_MAILS_PER_HOUR
+
+
+def test_password_reset_ends_sessions_elsewhere(app, client):
+    user = make_user("learner")
+    db.session.commit()
+    other_device = app.test_client()
+    assert other_device.post("/login", data={"email": user.email, "password": TEST_PASSWORD,
+                                             "remember": "y"}).status_code == 302
+    assert other_device.get("/modules").status_code == 200
+    token = services.issue_token(user, "reset")
+    db.session.commit()
+    assert client.post(f"/wachtwoord-kiezen/{token}", data={"password": GOOD_PASSWORD}).status_code == 302
+    response = other_device.get("/modules")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_switching_an_account_off_ends_its_sessions(app, client, login):
+    admin = make_user("admin")
+    user = make_user("learner")
+    db.session.commit()
+    device = app.test_client()
+    device.post("/login", data={"email": user.email, "password": TEST_PASSWORD})
+    assert device.get("/modules").status_code == 200
+    login(admin)
+    client.post(f"/admin/gebruikers/{user.id}/actief", data={"active": "0"})
+    assert device.get("/modules").status_code == 302

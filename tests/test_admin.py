@@ -66,10 +66,12 @@ def test_deactivate_user_blocks_login(client, login, app):
     admin = _admin(login)
     user = make_user("learner")
     db.session.commit()
-    client.post(f"/admin/gebruikers/{user.id}/actief")
+    client.post(f"/admin/gebruikers/{user.id}/actief", data={"active": "0"})
+    client.post(f"/admin/gebruikers/{user.id}/actief", data={"active": "0"})  # a double click changes nothing
     db.session.refresh(user)
     assert not user.is_active_account
-    client.post(f"/admin/gebruikers/{admin.id}/actief")  # not yourself
+    assert client.post(f"/admin/gebruikers/{user.id}/actief", data={}).status_code == 400
+    client.post(f"/admin/gebruikers/{admin.id}/actief", data={"active": "0"})  # not yourself
     db.session.refresh(admin)
     assert admin.is_active_account
     other = app.test_client()
@@ -174,3 +176,36 @@ def test_audit_log_page(client, login):
     db.session.commit()
     html = client.get("/admin/logboek?actie=cohort").get_data(as_text=True)
     assert "cohort.created" in html
+
+
+def test_role_change_of_an_enrolled_learner_is_refused(client, login):
+    _admin(login)
+    enrollment = make_enrollment()
+    db.session.commit()
+    learner = enrollment.user
+    response = client.post(f"/admin/gebruikers/{learner.id}", data={"role": "trainer", "municipality": ""})
+    assert response.status_code == 200 and "apart account" in response.get_data(as_text=True)
+    db.session.refresh(learner)
+    assert learner.role == "learner"
+
+
+def test_role_change_keeps_the_chosen_municipality(client, login):
+    _admin(login)
+    user = make_user("trainer")
+    db.session.commit()
+    client.post(f"/admin/gebruikers/{user.id}", data={"role": "admin", "municipality": "GM0599"})
+    db.session.refresh(user)
+    assert user.role == "admin" and user.municipality_code == "GM0599"
+
+
+def test_too_large_upload_is_refused_calmly(client, login):
+    _admin(login)
+    cohort = make_cohort()
+    db.session.commit()
+    boundary = "grens"
+    big = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"groot.csv\"\r\n"
+           "Content-Type: text/csv\r\n\r\n").encode() + b"x" * (6 * 1024 * 1024) + f"\r\n--{boundary}--\r\n".encode()
+    response = client.post(f"/admin/groepen/{cohort.id}/importeren", data=big,
+                           content_type=f"multipart/form-data; boundary={boundary}")
+    assert response.status_code == 413
+    assert "te groot" in response.get_data(as_text=True)

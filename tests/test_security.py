@@ -93,3 +93,20 @@ def test_authenticated_pages_are_not_cached(client, login):
     db.session.commit()
     login(user)
     assert client.get("/admin/").headers["Cache-Control"] == "no-store"
+
+
+def test_a_race_on_a_unique_row_is_a_calm_409(tmp_path):
+    from sqlalchemy.exc import IntegrityError
+
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/r.sqlite"})
+
+    @app.get("/_test_race")
+    def _race():  # a view that loses a race on a unique constraint
+        raise IntegrityError("INSERT", {}, Exception("UNIQUE constraint failed"))
+
+    with app.app_context():
+        db.create_all()
+        response = app.test_client().get("/_test_race")
+        db.engine.dispose()
+    assert response.status_code == 409
+    assert "al opgeslagen" in response.get_data(as_text=True)

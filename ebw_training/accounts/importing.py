@@ -7,6 +7,7 @@ import io
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from .models import JOB_DOMAINS
@@ -108,13 +109,14 @@ def import_learners(data: bytes, cohort, *, actor=None, progress=None) -> Import
     if errors:
         result.errors = errors
         return result
+    invited = []
     try:
         for row in rows:
             user = get_user_by_email(row["email"])
             if user is None:
                 user = create_user(row["email"], row["naam"], "learner", municipality_code=row["gemeente_code"],
                                    job_domain=row.get("functie") or None, actor=actor)
-                send_invitation(user, cohort.name)
+                invited.append(user)
                 result.created += 1
             else:
                 result.enrolled_existing += 1
@@ -122,8 +124,14 @@ def import_learners(data: bytes, cohort, *, actor=None, progress=None) -> Import
             if progress:
                 progress(1)
         db.session.commit()
-    except ValidationError as error:
+    except (ValidationError, IntegrityError) as error:
         db.session.rollback()
-        result.errors.append(str(error))
+        message = str(error) if isinstance(error, ValidationError) else _("Een deelnemer werd tegelijk al toegevoegd.")
+        result.errors.append(message)
         result.created = result.enrolled_existing = 0
+        return result
+    # Only now the accounts exist for sure: a mail with a link to a rolled-back account is never sent.
+    for user in invited:
+        send_invitation(user, cohort.name)
+    db.session.commit()
     return result

@@ -53,8 +53,17 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
     anonymised_at: Mapped[datetime | None]
+    # Part of the id in the session and remember cookies: bumping it logs the user out everywhere
+    # (after a password reset or when the account is switched off).
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     municipality = relationship("Municipality", lazy="joined")
+
+    def get_id(self) -> str:
+        return f"{self.id}.{self.session_version or 0}"
+
+    def end_all_sessions(self) -> None:
+        self.session_version = (self.session_version or 0) + 1
 
     @property
     def is_active(self) -> bool:  # flask-login refuses inactive accounts

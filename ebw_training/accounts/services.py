@@ -10,6 +10,7 @@ from importlib import resources
 from flask import current_app, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..admin.services import record_audit
@@ -20,6 +21,7 @@ from .mail import send_mail
 from .models import JOB_DOMAINS, ROLES, LoginAttempt, PasswordResetToken, User
 
 MIN_PASSWORD_LENGTH = 12
+RESET_MAILS_PER_HOUR = 3
 MAX_NAME_LENGTH = 120
 
 
@@ -132,21 +134,26 @@ def create_user(
 
 
 def change_role(user: User, role: str, *, municipality_code: str | None = None, actor: User | None) -> None:
+    """Change a user's role and municipality (audited). A coordinator without a municipality is national."""
     if role not in ROLES:
         raise ValidationError(_("Onbekende rol: %(role)s.", role=role), "role")
     municipality = get_municipality(municipality_code) if municipality_code else None
     if municipality_code and municipality is None:
         raise ValidationError(_("Onbekende gemeentecode %(code)s.", code=municipality_code), "municipality")
-    if role == "learner" and municipality is None and user.municipality_code is None:
+    if role == "learner" and municipality is None:
         raise ValidationError(_("Een deelnemer hoort bij een gemeente."), "municipality")
+    if user.role == "learner" and role != "learner":
+        from ..cohorts.models import Enrollment
+
+        if db.session.scalar(select(func.count(Enrollment.id)).where(Enrollment.user_id == user.id)):
+            raise ValidationError(
+                _("Deze deelnemer staat in een groep. Een andere rol zou de afrondingsgegevens van die groep "
+                  "veranderen. Maak liever een apart account voor de nieuwe rol."),
+                "role",
+            )
     old = (user.role, user.municipality_code)
     user.role = role
-    if role in ("admin", "trainer"):
-        user.municipality_code = None
-    elif municipality is not None:
-        user.municipality_code = municipality.code
-    elif role == "coordinator":
-        user.municipality_code = None
+    user.municipality_code = municipality.code if municipality else None
     record_audit(
         "user.role_changed",
         actor=actor,
@@ -160,6 +167,8 @@ def change_role(user: User, role: str, *, municipality_code: str | None = None, 
 
 def set_active(user: User, active: bool, *, actor: User | None) -> None:
     user.is_active_account = active
+    if not active:
+        user.end_all_sessions()
     record_audit("user.activated" if active else "user.deactivated", actor=actor, target=f"user:{user.id}")
 
 
@@ -251,6 +260,15 @@ def request_password_reset(email: str) -> None:
     user = get_user_by_email(email)
     if user is None or not user.is_active_account:
         return
+    recent = db.session.scalar(
+        select(func.count(PasswordResetToken.id)).where(
+            PasswordResetToken.user_id == user.id,
+            PasswordResetToken.purpose == "reset",
+            PasswordResetToken.created_at > utcnow() - timedelta(hours=1),
+        )
+    )
+    if recent >= RESET_MAILS_PER_HOUR:  # nobody can flood a mailbox with reset mails
+        return
     token = issue_token(user, "reset")
     link = external_url("accounts.reset_password", token=token)
     hours = current_app.config["PASSWORD_RESET_HOURS"]
@@ -274,6 +292,7 @@ def complete_password_reset(token: str, password: str) -> User:
     if row is None:
         raise ValidationError(_("Deze link is verlopen of al gebruikt. Vraag een nieuwe link aan."), "token")
     set_password(row.user, password)
+    row.user.end_all_sessions()
     row.used_at = utcnow()
     # Any other open tokens of this user become useless too.
     for other in db.session.scalars(
@@ -335,4 +354,7 @@ def register_learner(
     except ValidationError:
         db.session.rollback()
         raise
+    except IntegrityError:  # the same form sent twice at the same moment
+        db.session.rollback()
+        raise ValidationError(_("Er is al een account met dit e-mailadres."), "email") from None
     return user, enrollment

@@ -111,11 +111,16 @@ def user_edit(user_id: int):
 @roles_required("admin")
 def user_toggle_active(user_id: int):
     user = db.get_or_404(User, user_id)
+    wanted = request.form.get("active")
+    if wanted not in ("0", "1"):
+        abort(400)
     if user.id == current_user.id:
         flash(_("Je kunt je eigen account niet uitzetten."), "error")
     else:
-        account_services.set_active(user, not user.is_active_account, actor=current_user)
-        db.session.commit()
+        # The form says which state it wants, so a double click cannot switch the account back.
+        if user.is_active_account != (wanted == "1"):
+            account_services.set_active(user, wanted == "1", actor=current_user)
+            db.session.commit()
         flash(_("Account aangezet.") if user.is_active_account else _("Account uitgezet."), "success")
     return redirect(url_for("admin.user_edit", user_id=user.id))
 

@@ -4,6 +4,7 @@ import secrets
 from datetime import date, datetime
 from decimal import Decimal
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Column, ForeignKey, Numeric, String, Table, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -11,6 +12,14 @@ from ..extensions import db
 from ..timeutil import utcnow
 
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+STATUS_LABELS = {
+    "niet_gestart": _l("niet gestart"),
+    "bezig": _l("bezig"),
+    "afgerond": _l("afgerond"),
+    "uitgeschreven": _l("uitgeschreven"),
+}
 
 
 def new_enrolment_code() -> str:
@@ -92,6 +101,10 @@ class Enrollment(db.Model):
         if self.started_at is not None:
             return "bezig"
         return "niet_gestart"
+
+    @property
+    def status_label(self) -> str:
+        return str(STATUS_LABELS[self.status])
 
 
 class ContactSession(db.Model):

@@ -59,7 +59,8 @@ def _link_open(self, tokens: Sequence[Token], idx: int, options, env) -> str:
 
 
 def _table_open(self, tokens, idx, options, env) -> str:
-    return '<div class="table-wrap" tabindex="0">\n<table class="table">\n'
+    # Focusable so keyboard users can scroll a wide table; a named region so screen readers say what it is.
+    return '<div class="table-wrap" tabindex="0" role="region" aria-label="Tabel (scrollbaar)">\n<table class="table">\n'
 
 
 def _table_close(self, tokens, idx, options, env) -> str:
