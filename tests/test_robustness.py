@@ -7,6 +7,8 @@ strange query strings. Any 5xx fails the test.
 
 from __future__ import annotations
 
+from html.parser import HTMLParser
+
 import pytest
 from flask import url_for
 
@@ -99,3 +101,62 @@ def test_bad_url_parameters_are_404_not_5xx(client):
 def test_url_for_is_available(app):
     with app.test_request_context():
         assert url_for("pages.index") == "/"
+
+
+class _FormReader(HTMLParser):
+    """The fields of the forms on a page that post to `action`, each with a value a browser would send."""
+
+    def __init__(self, action: str):
+        super().__init__()
+        self.action, self.inside, self.fields, self.select = action, False, {}, None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form":
+            target = a.get("action") or self.action
+            self.inside = (a.get("method") or "get").lower() == "post" and target.split("?")[0] == self.action
+        elif self.inside and tag in ("input", "textarea") and a.get("name"):
+            kind = a.get("type", "text")
+            if kind in ("radio", "checkbox"):
+                self.fields.setdefault(a["name"], a.get("value", "on"))
+            elif kind not in ("submit", "button", "file"):
+                self.fields.setdefault(a["name"], a.get("value", "") or "Een gewone tekst")
+        elif self.inside and tag == "select" and a.get("name"):
+            self.select = a["name"]
+        elif self.inside and tag == "option" and self.select and a.get("value"):
+            self.fields.setdefault(self.select, a["value"])
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self.select = None
+        elif tag == "form":
+            self.inside = False
+
+
+BAD_VALUES = ["", LONG, ODD, "NaN", "-1", "99999999999999999999", "2026-13-45", "1e400", "<b>x</b>"]
+
+
+def test_one_bad_field_at_a_time_in_every_form(app, world):
+    """Each field of each form gets bad values while the other fields stay valid, so the service checks run."""
+    values = sample_values(world)
+    clients = _clients(app, world)
+    problems, forms_seen = [], 0
+    for rule in _rules(app):
+        if "POST" not in rule.methods or "GET" not in rule.methods or rule.endpoint in ("accounts.logout",):
+            continue
+        client = _client_for(clients, access_of(app.view_functions[rule.endpoint]))
+        with app.test_request_context():
+            url = _build(rule, values)
+        reader = _FormReader(url)
+        reader.feed(client.get(url).get_data(as_text=True))
+        baseline = {k: v for k, v in reader.fields.items() if k != "csrf_token"}
+        if not baseline:
+            continue
+        forms_seen += 1
+        for name in baseline:
+            for bad in BAD_VALUES:
+                status = client.post(url, data={**baseline, name: bad}).status_code
+                if status >= 500:
+                    problems.append(f"POST {url} {name}={bad[:20]!r}: {status}")
+    assert forms_seen >= 8
+    assert not problems, "\n".join(problems)

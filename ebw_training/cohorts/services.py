@@ -137,6 +137,8 @@ def trainers_by_id(ids: list[int]) -> list[User]:
     wanted = set(ids)
     if not wanted:
         return []
+    if any(not isinstance(i, int) or not 0 < i < 2**31 for i in wanted):
+        raise ValidationError(_("Kies alleen trainers uit de lijst."), "trainers")
     found = list(db.session.scalars(select(User).where(User.id.in_(wanted), User.role == "trainer")))
     if len(found) != len(wanted):
         raise ValidationError(_("Kies alleen trainers uit de lijst."), "trainers")
