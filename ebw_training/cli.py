@@ -208,6 +208,30 @@ def demo_command():
     click.echo(summary)
 
 
+@ebw.command("retention")
+@click.option("--days", type=click.IntRange(min=30), default=None,
+              help="Bewaartermijn in dagen (standaard EBW_RETENTION_DAYS).")
+@click.option("--dry-run", is_flag=True, help="Laat alleen zien wat er zou gebeuren.")
+@click.option("--json", "as_json", is_flag=True)
+def retention_command(days, dry_run, as_json):
+    """Maak deelnemers anoniem van wie de training langer dan de bewaartermijn geleden is (de aantallen blijven)."""
+    from flask import current_app
+
+    from .admin.retention import run_retention
+
+    days = days or current_app.config["EBW_RETENTION_DAYS"]
+    result = run_retention(days, dry_run=dry_run)
+    if as_json:
+        click.echo(json.dumps({"days": days, "cutoff": result.cutoff.isoformat() + "Z", "dry_run": dry_run,
+                               "anonymised": len(result.learners), "login_attempts_removed": result.login_attempts_removed,
+                               "mails_removed": result.mails_removed}))
+    elif dry_run:
+        click.echo(f"{len(result.learners)} deelnemers zouden anoniem worden (bewaartermijn {days} dagen).")
+    else:
+        click.echo(f"{len(result.learners)} deelnemers anoniem gemaakt; {result.login_attempts_removed} "
+                   f"inlogpogingen en {result.mails_removed} mails verwijderd (bewaartermijn {days} dagen).")
+
+
 @ebw.command("seed-municipalities")
 def seed_municipalities_command():
     """Werk de lijst met gemeenten bij uit data/gemeenten.csv."""
