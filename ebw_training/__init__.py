@@ -9,6 +9,7 @@ from typing import Any
 from flask import Flask, has_request_context, render_template, request, session
 from flask_login import current_user
 from sqlalchemy import text
+from werkzeug.routing import IntegerConverter
 
 from .config import Config, TestConfig
 from .extensions import babel, csrf, db, login_manager, migrate
@@ -40,6 +41,7 @@ def create_app(config: dict[str, Any] | type | None = None) -> Flask:
             )
 
     _init_extensions(app)
+    app.url_map.converters["int"] = DatabaseInt
     _init_blueprints(app)
     _init_security(app)
     _init_templates(app)
@@ -51,6 +53,14 @@ def create_app(config: dict[str, Any] | type | None = None) -> Flask:
 
     init_content(app)
     return app
+
+
+class DatabaseInt(IntegerConverter):
+    """`<int:...>` in URLs: an id no database column can hold is simply not found (404), never a 5xx."""
+
+    def __init__(self, map, *args, **kwargs):  # noqa: A002 - werkzeug's signature
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
 
 
 def _running_cli_command() -> bool:
@@ -186,6 +196,14 @@ def _init_templates(app: Flask) -> None:
         text_value = f"{float(value):.{decimals}f}"
         return text_value.replace(".", ",")
 
+    @app.template_filter("uren")
+    def uren(value) -> str:
+        """Hours as people write them: 3, 2,5 or 2,25 (never a rounded 2,2)."""
+        if value is None:
+            return "–"
+        text_value = f"{float(value):.2f}".rstrip("0").rstrip(".")
+        return text_value.replace(".", ",")
+
     @app.context_processor
     def inject_globals():
         from .accounts.start import nav_items
@@ -238,6 +256,11 @@ def _init_errors(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):
+        if request.is_json:
+            from flask import jsonify
+
+            message = _l("Dit formulier is verlopen. Ververs de pagina en probeer het opnieuw.")
+            return jsonify(ok=False, message=str(message)), 400
         return (
             render_template(
                 "error.html",
@@ -250,9 +273,9 @@ def _init_errors(app: Flask) -> None:
 
 
 def database_ok() -> bool:
+    """The database answers and is migrated (the municipality reference data is there)."""
     try:
-        db.session.execute(text("SELECT 1"))
-        return True
+        return bool(db.session.execute(text("SELECT 1 FROM municipality LIMIT 1")).first())
     except Exception:  # noqa: BLE001 - health check reports any failure
         db.session.rollback()
         return False

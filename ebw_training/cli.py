@@ -154,7 +154,7 @@ def _get_cohort(cohort_id: int):
 
 @ebw.command("enroll")
 @click.argument("email")
-@click.option("--cohort", "cohort_id", required=True, type=int, help="Id van de groep.")
+@click.option("--cohort", "cohort_id", required=True, type=click.IntRange(1, 2**31 - 1), help="Id van de groep.")
 @click.option("--json", "as_json", is_flag=True)
 def enroll_command(email, cohort_id, as_json):
     """Schrijf een deelnemer in bij een groep (nogmaals inschrijven verandert niets)."""
@@ -181,7 +181,7 @@ def enroll_command(email, cohort_id, as_json):
 
 @ebw.command("import-learners")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
-@click.option("--cohort", "cohort_id", required=True, type=int)
+@click.option("--cohort", "cohort_id", required=True, type=click.IntRange(1, 2**31 - 1))
 def import_learners_command(file, cohort_id):
     """Importeer deelnemers uit CSV (kolommen naam;email;gemeente_code;functie). Alles of niets."""
     from .accounts.importing import import_learners

@@ -15,6 +15,17 @@ def _bool(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _int(name: str, default: int) -> int:
+    """A whole number from the environment; a typo gives a clear message instead of a traceback."""
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise SystemExit(f"Fout: {name} moet een heel getal zijn, niet '{value}'.") from None
+
+
 class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")  # default filled in by create_app (instance folder)
@@ -24,7 +35,7 @@ class Config:
 
     # Mail: without MAIL_SERVER, mail goes to the database outbox that admins can read.
     MAIL_SERVER = os.environ.get("MAIL_SERVER")
-    MAIL_PORT = int(os.environ.get("MAIL_PORT", "587"))
+    MAIL_PORT = _int("MAIL_PORT", 587)
     MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
     MAIL_USE_TLS = _bool("MAIL_USE_TLS", True)
@@ -45,12 +56,12 @@ class Config:
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     PERMANENT_SESSION_LIFETIME = 60 * 60 * 8
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session; expiry would lose typed work
-    LOGIN_THROTTLE_MAX_FAILURES = int(os.environ.get("EBW_LOGIN_MAX_FAILURES", "5"))
-    LOGIN_THROTTLE_WINDOW_MINUTES = int(os.environ.get("EBW_LOGIN_WINDOW_MINUTES", "15"))
+    LOGIN_THROTTLE_MAX_FAILURES = _int("EBW_LOGIN_MAX_FAILURES", 5)
+    LOGIN_THROTTLE_WINDOW_MINUTES = _int("EBW_LOGIN_WINDOW_MINUTES", 15)
     PASSWORD_RESET_HOURS = 2
     MAX_CONTENT_LENGTH = 5 * 1024 * 1024  # uploads (CSV imports) and form posts
     REMEMBER_COOKIE_DURATION = 60 * 60 * 24 * 14
-    EBW_RETENTION_DAYS = int(os.environ.get("EBW_RETENTION_DAYS", str(365 * 2)))
+    EBW_RETENTION_DAYS = _int("EBW_RETENTION_DAYS", 365 * 2)
 
     BABEL_DEFAULT_LOCALE = "nl"
     BABEL_SUPPORTED_LOCALES = ["nl", "en"]

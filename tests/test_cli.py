@@ -159,3 +159,18 @@ def test_import_learners_missing_columns(runner, tmp_path):
     db.session.commit()
     result = runner.invoke(args=["ebw", "import-learners", _write(tmp_path, "name,mail\na,b\n"), "--cohort", str(cohort.id)])
     assert result.exit_code != 0 and "Rij 1" in result.output
+
+
+def test_bad_numbers_on_the_command_line_exit_cleanly(runner):
+    result = runner.invoke(args=["ebw", "enroll", "x@y.nl", "--cohort", "99999999999999999999999"])
+    assert result.exit_code != 0 and "Traceback" not in result.output
+    for hours in ("nan", "NaN", "sNaN", "0.001"):
+        result = runner.invoke(args=["ebw", "create-cohort", "X", "--funding-municipality", "GM0363", "--year", "2026",
+                                     "--contact-hours", hours])
+        assert result.exit_code == 1 and "Fout:" in result.output, hours
+
+
+def test_names_with_invisible_characters_are_refused(runner):
+    result = runner.invoke(args=["ebw", "create-user", "n@gemeente.nl", "--name", "Null\x01Byte", "--role", "learner",
+                                 "--municipality", "GM0363", "--password", PASSWORD])
+    assert result.exit_code == 1 and "onzichtbare" in result.output

@@ -110,3 +110,39 @@ def test_a_race_on_a_unique_row_is_a_calm_409(tmp_path):
         db.engine.dispose()
     assert response.status_code == 409
     assert "al opgeslagen" in response.get_data(as_text=True)
+
+
+def test_ids_too_large_for_the_database_are_not_found(client, login):
+    user = make_user("admin")
+    db.session.commit()
+    login(user)
+    huge = "99999999999999999999"
+    for path in (f"/admin/groepen/{huge}", f"/admin/gebruikers/9223372036854775808", f"/admin/mail/{huge}",
+                 f"/trainer/groepen/{huge}", f"/coordinator/exports/{huge}"):
+        assert client.get(path).status_code == 404, path
+    assert client.post(f"/admin/gebruikers/{huge}/actief", data={"active": "0"}).status_code == 404
+
+
+def test_healthz_reports_an_unmigrated_database(tmp_path):
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/empty.sqlite"})
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 503 and response.get_json()["database"] == "error"
+    with app.app_context():
+        db.engine.dispose()
+
+
+def test_a_typo_in_a_numeric_setting_gives_a_clear_message(monkeypatch):
+    import importlib
+
+    import ebw_training.config as config
+
+    monkeypatch.setenv("EBW_LOGIN_MAX_FAILURES", "abc")
+    with pytest.raises(SystemExit, match="EBW_LOGIN_MAX_FAILURES moet een heel getal"):
+        importlib.reload(config)
+    monkeypatch.delenv("EBW_LOGIN_MAX_FAILURES")
+    importlib.reload(config)
+
+
+def test_csrf_failure_on_a_json_request_answers_json(csrf_client):
+    response = csrf_client.post("/modules/wat-is-ebw/video/voortgang", json={"segments": [[0, 1]]})
+    assert response.status_code == 400 and response.get_json()["ok"] is False

@@ -17,6 +17,7 @@ from .services import (
     create_user,
     get_municipality,
     get_user_by_email,
+    has_control_characters,
     normalise_email,
     send_invitation,
 )
@@ -71,6 +72,8 @@ def parse_rows(text: str) -> tuple[list[dict[str, str]], list[str]]:
             problems.append(_("naam ontbreekt"))
         elif len(row["naam"]) > MAX_NAME_LENGTH:
             problems.append(_("naam is langer dan %(n)s tekens", n=MAX_NAME_LENGTH))
+        elif has_control_characters(row["naam"]):
+            problems.append(_("naam bevat onzichtbare tekens"))
         email = normalise_email(row.get("email", ""))
         if "@" not in email or " " in email or email.startswith("@") or email.endswith("@") or len(email) > 254:
             problems.append(_("e-mailadres '%(e)s' is ongeldig", e=row.get("email", "")))

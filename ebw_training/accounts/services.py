@@ -46,6 +46,13 @@ def common_passwords() -> frozenset[str]:
     return _common_passwords
 
 
+def has_control_characters(text: str) -> bool:
+    """Tabs, line breaks, NUL and other invisible control characters (they differ between CSV and XLSX)."""
+    import unicodedata
+
+    return any(unicodedata.category(ch) in ("Cc", "Cf") and ch not in "\u200d" for ch in text)
+
+
 def password_problem(password: str, email: str | None = None, name: str | None = None) -> str | None:
     """The Dutch reason a password is too weak, or None when it is fine."""
     if len(password) < MIN_PASSWORD_LENGTH:
@@ -99,6 +106,8 @@ def create_user(
         raise ValidationError(_("Vul een naam in."), "name")
     if len(name) > MAX_NAME_LENGTH:
         raise ValidationError(_("Een naam mag hoogstens %(n)s tekens hebben.", n=MAX_NAME_LENGTH), "name")
+    if has_control_characters(name):
+        raise ValidationError(_("Een naam mag geen onzichtbare tekens bevatten."), "name")
     if "@" not in email or len(email) > 254 or " " in email or email.startswith("@") or email.endswith("@"):
         raise ValidationError(_("Vul een geldig e-mailadres in, zoals naam@gemeente.nl."), "email")
     if get_user_by_email(email) is not None:

@@ -52,6 +52,8 @@ def _parse_hours(value) -> Decimal:
         raise ValidationError(_("Vul het aantal contacturen in als getal, zoals 6 of 7,5."), "contact_hours")
     if hours < 0 or hours > 999:
         raise ValidationError(_("Het aantal contacturen ligt tussen 0 en 999."), "contact_hours")
+    if hours != hours.quantize(Decimal("0.01")):
+        raise ValidationError(_("Gebruik hoogstens twee cijfers achter de komma, zoals 2,25."), "contact_hours")
     return hours
 
 
@@ -310,6 +312,8 @@ def add_contact_session(cohort: Cohort, title: str, held_on: date | None, hours,
         raise ValidationError(_("Een naam mag hoogstens 120 tekens hebben."), "title")
     if held_on is None:
         raise ValidationError(_("Vul de datum in als DD-MM-JJJJ."), "held_on")
+    if not 2015 <= held_on.year <= 2100:
+        raise ValidationError(_("Kies een datum tussen 2015 en 2100."), "held_on")
     value = _parse_hours(hours)
     if value <= 0 or value > 24:
         raise ValidationError(_("Een bijeenkomst duurt tussen 0 en 24 uur."), "hours")
