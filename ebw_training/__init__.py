@@ -151,6 +151,15 @@ CSP = (
 
 def _init_security(app: Flask) -> None:
     @app.before_request
+    def refuse_nul_characters():
+        # No browser sends NUL in text, and PostgreSQL cannot store it: a clear 400, not a database error.
+        values = list(request.args.values()) + (list(request.form.values()) if request.method == "POST" else [])
+        if any("\x00" in value for value in values):
+            from flask import abort
+
+            abort(400)
+
+    @app.before_request
     def refuse_json_that_is_not_an_object():
         # Forms and JSON endpoints all expect an object; anything else is a bad request, not a crash.
         if request.method in ("POST", "PUT", "PATCH") and request.is_json:
@@ -237,7 +246,15 @@ def _init_errors(app: Flask) -> None:
         app.register_error_handler(code, render_error)
 
     from flask_wtf.csrf import CSRFError
-    from sqlalchemy.exc import IntegrityError
+    from sqlalchemy.exc import DataError, IntegrityError
+
+    @app.errorhandler(DataError)
+    def data_error(error):
+        # Input the database cannot store (a value too long for its column, an invalid byte): refuse calmly.
+        db.session.rollback()
+        app.logger.warning("data error answered with 400: %s", error.orig)
+        title, message = messages[400]
+        return render_template("error.html", code=400, title=title, message=message), 400
 
     @app.errorhandler(IntegrityError)
     def integrity_error(error):

@@ -160,3 +160,8 @@ def test_one_bad_field_at_a_time_in_every_form(app, world):
                     problems.append(f"POST {url} {name}={bad[:20]!r}: {status}")
     assert forms_seen >= 8
     assert not problems, "\n".join(problems)
+
+
+def test_nul_characters_are_refused_before_the_database(client):
+    assert client.post("/login", data={"email": "a\x00@b.nl", "password": "x"}).status_code == 400
+    assert client.get("/admin/gemeenten/?q=%00").status_code in (302, 400)
