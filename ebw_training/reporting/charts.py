@@ -17,8 +17,6 @@ from markupsafe import Markup, escape
 
 from .services import MunicipalityBar
 
-_MONTHS = ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
-
 
 def _n(value: float) -> str:
     """A coordinate with at most one decimal."""
@@ -30,10 +28,13 @@ def _pct(value) -> str:
 
 
 def month_label(month: date) -> str:
-    try:
-        return format_date(month, "MMM yyyy")
-    except Exception:  # noqa: BLE001 - outside a request (tests, CLI) fall back to Dutch
-        return f"{_MONTHS[month.month - 1]} {month.year}"
+    """"nov 2026" in the interface language (Dutch outside a request)."""
+    return format_date(month, "MMM yyyy")
+
+
+def month_short(month: date) -> str:
+    """The abbreviated month name in the interface language: "mrt" in Dutch, "Mar" in English."""
+    return format_date(month, "MMM")
 
 
 def _open_svg(chart_id: str, width: float, height: float, title: str, description: str) -> list[str]:
@@ -109,7 +110,7 @@ def month_chart(months: Sequence[tuple[date, int]], chart_id: str = "chart-maand
                          f'width="{_n(column - 12)}" height="{_n(bar_height)}"/>')
             parts.append(f'<text class="chart-value" x="{_n(x + (column - 12) / 2)}" '
                          f'y="{_n(axis_y - bar_height - 4)}" text-anchor="middle">{count}</text>')
-        short = _MONTHS[month.month - 1]
+        short = escape(month_short(month))
         parts.append(f'<text class="chart-label" x="{_n(x + (column - 12) / 2)}" y="{_n(axis_y + 16)}" '
                      f'text-anchor="middle">{short}</text>')
         if index == 0 or month.month == 1:

@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
+import os
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from pathlib import Path
 from typing import IO, Any
 
 COMPLETION_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -67,6 +68,8 @@ CSV_DELIMITER = ";"
 CSV_LINE_END = "\r\n"
 CHUNK_ROWS = 1000
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+log = logging.getLogger(__name__)
 
 
 # --- CSV ---------------------------------------------------------------------------------------------
@@ -213,57 +216,91 @@ def write_xlsx(out: IO[bytes], title: str, columns: tuple[tuple[str, str], ...],
 
 # --- PDF ---------------------------------------------------------------------------------------------
 
-_FONT_CANDIDATES = (
-    # (regular, bold): the project's own copy first, then Debian's packages.
-    (Path(__file__).resolve().parent.parent / "static" / "fonts" / "NotoSans-Regular.ttf",
-     Path(__file__).resolve().parent.parent / "static" / "fonts" / "NotoSans-Bold.ttf"),
-    (Path("/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf"), Path("/usr/share/fonts/truetype/noto/NotoSans-Bold.ttf")),
-    (Path("/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf"),
-     Path("/usr/share/fonts/truetype/liberation/LiberationSans-Bold.ttf")),
-    (Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"), Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf")),
-)
-_FALLBACK_FONTS = (
-    ("dejavu", Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")),
-    ("emoji", Path("/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf")),
-    ("droid", Path("/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf")),
-)
+# The fonts are looked up exactly as for the learner's documents (learning.documents): the same directories
+# (FONT_DIRS, or EBW_FONT_DIR first), the same families in the same order and the same fallback fonts. Without
+# any TrueType font the PDF falls back to Helvetica, like the learner's documents, and characters outside
+# Latin-1 are replaced, so an export never fails for want of a font.
 
 
-class FontMissing(RuntimeError):
-    pass
+def _font_file(relative: str | None) -> str | None:
+    """The path of a font file under one of learning.documents' font directories (as documents._find)."""
+    from ..learning import documents
+
+    if not relative:
+        return None
+    env_dir = os.environ.get("EBW_FONT_DIR")
+    for base in ((env_dir,) if env_dir else ()) + tuple(documents.FONT_DIRS):
+        path = os.path.join(base, relative)
+        if os.path.isfile(path):
+            return path
+    return None
 
 
-def _new_pdf(footer_text: str, orientation: str = "portrait"):
-    """An A4 FPDF with an embedded TrueType font (the core fonts cannot write € or Ĳ) and a footer
-    with the date of printing and page numbers."""
-    from fpdf import FPDF
+_LATIN1_STANDINS = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-",
+                                  "\u2014": "-", "\u20ac": "EUR"})
 
-    class ReportPDF(FPDF):
-        def footer(self) -> None:
-            self.set_y(-14)
-            self.set_font("body", size=8)
-            self.set_text_color(83, 83, 83)
-            self.cell(0, 8, f"{footer_text}  ·  Pagina {self.page_no()} van {{nb}}", align="C")
 
-    for regular, bold in _FONT_CANDIDATES:
-        if regular.exists() and bold.exists():
+def latin1_text(value: str) -> str:
+    """Text for the core Helvetica font: typographic quotes, dashes and the euro sign as plain
+    stand-ins (as learning.documents does), any other character outside Latin-1 as '?'."""
+    return (value or "").translate(_LATIN1_STANDINS).encode("latin-1", "replace").decode("latin-1")
+
+
+def _setup_fonts(pdf) -> str | None:
+    """Add the body font (and the fallback fonts) to the PDF; the family name, or None for Helvetica."""
+    from ..learning import documents
+
+    for regular, bold in documents.FONT_CANDIDATES:
+        regular_path = _font_file(regular)
+        if regular_path:
+            pdf.add_font("body", "", regular_path)
+            pdf.add_font("body", "B", _font_file(bold) or regular_path)
             break
     else:
-        raise FontMissing("No TrueType font found; install fonts-noto-core or fonts-liberation.")
-    pdf = ReportPDF(orientation=orientation, format="A4")
-    pdf.set_margins(18, 16, 18)
-    pdf.set_auto_page_break(True, margin=20)
-    pdf.add_font("body", "", str(regular))
-    pdf.add_font("body", "B", str(bold))
+        log.warning("No TrueType font found; reports fall back to Helvetica (Latin-1 only)")
+        pdf.core_fonts_encoding = "latin-1"
+        return None
     fallbacks = []
-    for name, path in _FALLBACK_FONTS:
-        if path.exists() and path != regular:
-            pdf.add_font(name, "", str(path))
+    for index, (regular, bold) in enumerate(documents.FALLBACK_FONTS):
+        regular_path = _font_file(regular)
+        if regular_path:
+            name = f"fallback{index}"
+            pdf.add_font(name, "", regular_path)
+            bold_path = _font_file(bold)
+            if bold_path:
+                pdf.add_font(name, "B", bold_path)
             fallbacks.append(name)
     if fallbacks:
         pdf.set_fallback_fonts(fallbacks, exact_match=False)
-    pdf.set_font("body", size=10)
+    return "body"
+
+
+def _new_pdf(footer_text: str, orientation: str = "portrait"):
+    """An A4 FPDF with an embedded TrueType font where the machine has one (the core fonts cannot write
+    € or Ĳ) and a footer with the date of printing and page numbers. `pdf.body` is the font family to
+    use: "body", or "helvetica" when no TrueType font was found."""
+    from fpdf import FPDF
+
+    class ReportPDF(FPDF):
+        body = "helvetica"
+
+        def normalize_text(self, text: str) -> str:
+            # Only the core font needs this; the TrueType fonts write any character they (or a fallback) have.
+            return super().normalize_text(text if self.is_ttf_font else latin1_text(text))
+
+        def footer(self) -> None:
+            self.set_y(-14)
+            self.set_font(self.body, size=8)
+            self.set_text_color(83, 83, 83)
+            self.cell(0, 8, f"{footer_text}  ·  Pagina {self.page_no()} van {{nb}}", align="C")
+
+    pdf = ReportPDF(orientation=orientation, format="A4")
+    pdf.set_margins(18, 16, 18)
+    pdf.set_auto_page_break(True, margin=20)
+    pdf.body = _setup_fonts(pdf) or "helvetica"
+    pdf.set_font(pdf.body, size=10)
     pdf.set_creator("EBW Leeromgeving")
+    pdf.set_lang("nl")
     return pdf
 
 
@@ -305,10 +342,10 @@ def write_verantwoording_pdf(out: IO[bytes], doc: Verantwoording) -> None:
     pdf.add_page()
     width = pdf.epw
 
-    pdf.set_font("body", "B", 17)
+    pdf.set_font(pdf.body, "B", 17)
     pdf.set_text_color(21, 66, 115)
     pdf.multi_cell(width, 9, "Verantwoordingsoverzicht EBW-training", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("body", "", 11)
+    pdf.set_font(pdf.body, "", 11)
     pdf.set_text_color(27, 27, 27)
     pdf.multi_cell(width, 6, "Evidence Based Werken bij de preventie van radicalisering (ROR)",
                    new_x="LMARGIN", new_y="NEXT")
@@ -324,12 +361,12 @@ def write_verantwoording_pdf(out: IO[bytes], doc: Verantwoording) -> None:
     facts.append(("Financieringskenmerk", ", ".join(references) if references else "–"))
     facts.append(("Afgedrukt op", _nl_date(doc.printed_on)))
     for label, value in facts:
-        pdf.set_font("body", "B", 10)
+        pdf.set_font(pdf.body, "B", 10)
         pdf.cell(45, 6, label)
-        pdf.set_font("body", "", 10)
+        pdf.set_font(pdf.body, "", 10)
         pdf.multi_cell(width - 45, 6, value, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
-    pdf.set_font("body", "", 9)
+    pdf.set_font(pdf.body, "", 9)
     pdf.multi_cell(width, 5, doc.scope_note + " Uitgeschreven deelnemers tellen niet mee.",
                    new_x="LMARGIN", new_y="NEXT")
 
@@ -337,11 +374,11 @@ def write_verantwoording_pdf(out: IO[bytes], doc: Verantwoording) -> None:
         pdf.ln(4)
         if pdf.will_page_break(30):
             pdf.add_page()
-        pdf.set_font("body", "B", 12)
+        pdf.set_font(pdf.body, "B", 12)
         pdf.set_text_color(21, 66, 115)
         pdf.multi_cell(width, 7, title, new_x="LMARGIN", new_y="NEXT")
         pdf.set_text_color(27, 27, 27)
-        pdf.set_font("body", "", 9)
+        pdf.set_font(pdf.body, "", 9)
 
     section("Groepen en financiering")
     with pdf.table(col_widths=(80, 60, 18, 60, 25), text_align=("LEFT", "LEFT", "RIGHT", "LEFT", "RIGHT"),
@@ -387,41 +424,6 @@ def write_verantwoording_pdf(out: IO[bytes], doc: Verantwoording) -> None:
 
 
 # --- Certificates ------------------------------------------------------------------------------------
-
-
-def basic_certificate_pdf(certificate) -> bytes:
-    """A plain certificate, used for the ZIP when the learner pages offer no certificate renderer."""
-    from flask import current_app
-
-    enrollment = certificate.enrollment
-    issued = certificate.issued_at.date() if certificate.issued_at else None
-    pdf = _new_pdf(f"Certificaatcode {certificate.code}", orientation="landscape")
-    pdf.add_page()
-    width = pdf.epw
-    pdf.ln(18)
-    pdf.set_font("body", "B", 28)
-    pdf.set_text_color(21, 66, 115)
-    pdf.multi_cell(width, 14, "Certificaat", align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_text_color(27, 27, 27)
-    pdf.set_font("body", "", 14)
-    pdf.ln(6)
-    pdf.multi_cell(width, 8, "Hierbij verklaren wij dat", align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("body", "B", 20)
-    pdf.multi_cell(width, 12, certificate.holder_name, align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("body", "", 14)
-    pdf.multi_cell(width, 8, "de training Evidence Based Werken bij de preventie van radicalisering heeft afgerond",
-                   align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.multi_cell(width, 8, f"Studiebelasting: {_nl_number(certificate.study_hours, 1)} uur", align="C",
-                   new_x="LMARGIN", new_y="NEXT")
-    if enrollment is not None and enrollment.cohort is not None:
-        pdf.multi_cell(width, 8, f"Groep: {enrollment.cohort.name}", align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.multi_cell(width, 8, f"Datum: {_nl_date(issued)}", align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(8)
-    pdf.set_font("body", "", 10)
-    base = current_app.config.get("EBW_BASE_URL", "").rstrip("/")
-    pdf.multi_cell(width, 6, f"Controleer dit certificaat op {base}/verify/{certificate.code}", align="C",
-                   new_x="LMARGIN", new_y="NEXT")
-    return bytes(pdf.output())
 
 
 CERTIFICATE_OVERVIEW_COLUMNS: tuple[tuple[str, str], ...] = (

@@ -10,12 +10,13 @@ one streamed SELECT, never a per-row progress calculation (docs/architecture.md,
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import IO, Any
@@ -29,13 +30,14 @@ from ..cohorts.models import Cohort, Enrollment, cohort_trainer
 from ..extensions import db
 from ..learning.models import Certificate
 from ..municipalities.models import Municipality
-from ..timeutil import AMSTERDAM, utcnow
+from ..timeutil import local_date, utcnow
 from . import exports
 
 STATUSES = ("niet_gestart", "bezig", "afgerond", "uitgeschreven")
 EXPORT_ACTION_PREFIX = "export."
 YIELD_PER = 1000
 MUNICIPALITY_CODE_RE = re.compile(r"^GM\d{4}$")
+log = logging.getLogger(__name__)
 
 # The learner and their municipality, aliased so the trainers' user rows never get mixed in.
 Learner = aliased(User, name="learner")
@@ -230,13 +232,6 @@ def completions_select(scope: Scope, filters: ReportFilter) -> Select:
 _DATE_INDEXES = (11, 12, 13, 21)  # ingeschreven_op, gestart_op, laatst_actief_op, afgerond_op
 
 
-def local_date(value: datetime | None) -> date | None:
-    """Naive UTC timestamp -> the calendar date in Europe/Amsterdam."""
-    if value is None:
-        return None
-    return value.replace(tzinfo=UTC).astimezone(AMSTERDAM).date()
-
-
 def completion_records(scope: Scope, filters: ReportFilter) -> Iterator[tuple]:
     """One typed tuple per enrolment (contract order), streamed in batches of YIELD_PER rows."""
     # Core execution on the session's connection: plain rows without the ORM's loading layer.
@@ -246,9 +241,7 @@ def completion_records(scope: Scope, filters: ReportFilter) -> Iterator[tuple]:
         for row in result:
             record = list(row)
             for index in _DATE_INDEXES:
-                value = record[index]
-                if value is not None:
-                    record[index] = value.replace(tzinfo=UTC).astimezone(AMSTERDAM).date()
+                record[index] = local_date(record[index])  # naive UTC -> the date in Europe/Amsterdam
             yield tuple(record)
     finally:
         result.close()
@@ -584,39 +577,16 @@ def certificates_in_scope(scope: Scope, filters: ReportFilter) -> Iterator[Certi
 CertificateRenderer = Callable[[Certificate], bytes]
 
 
-def learning_certificate_pdf(certificate: Certificate) -> bytes:
-    """The certificate exactly as the learner downloads it: learning.documents.certificate_pdf,
-    fed from the stored Certificate row (holder name, hours and code as issued)."""
-    from flask import current_app
-
+def certificate_pdf(certificate: Certificate) -> bytes:
+    """The certificate exactly as the learner downloads it (learning.views.certificate_pdf): the same
+    builder and renderer from learning.documents, the same verify address."""
+    from ..accounts.services import external_url
     from ..content import get_course
-    from ..learning.documents import CertificateDocument, certificate_pdf, dutch_date
+    from ..learning import documents
 
-    enrollment = certificate.enrollment
-    user = enrollment.user if enrollment is not None else None
-    base = current_app.config.get("EBW_BASE_URL", "").rstrip("/")
-    document = CertificateDocument(
-        name=certificate.holder_name,
-        municipality=user.municipality.name if user is not None and user.municipality is not None else "",
-        course_title=get_course().title,
-        completed_on=dutch_date((enrollment.completed_at if enrollment is not None else None) or certificate.issued_at),
-        study_hours=float(certificate.study_hours or 0),
-        code=certificate.code,
-        verify_url=f"{base}/verify/{certificate.code}",
-    )
-    return certificate_pdf(document)
-
-
-def default_certificate_renderer() -> CertificateRenderer:
-    """The learner pages' certificate renderer (learning.documents) when it is there, otherwise a
-    plain stand-in, so the ZIP never depends on another package being finished."""
-    try:
-        from ..learning import documents
-    except ImportError:  # pragma: no cover - the learning package ships documents.py
-        return exports.basic_certificate_pdf
-    if hasattr(documents, "certificate_pdf") and hasattr(documents, "CertificateDocument"):
-        return learning_certificate_pdf
-    return exports.basic_certificate_pdf  # pragma: no cover
+    document = documents.build_certificate_document(certificate, certificate.enrollment, get_course().title,
+                                                    external_url("learning.verify", code=certificate.code))
+    return documents.certificate_pdf(document)
 
 
 # --- Audited exports -----------------------------------------------------------------------------
@@ -658,13 +628,16 @@ def export_filename(kind: str, fmt: str, scope: Scope, filters: ReportFilter, to
 
 
 def record_export(*, kind: str, fmt: str, scope: Scope, filters: ReportFilter, rows: int, sha256: str, size: int,
-                  filename: str, actor_id: int | None, via: str, extra: dict | None = None) -> int:
+                  filename: str, actor_id: int | None, via: str, extra: dict | None = None,
+                  complete: bool = True) -> int:
     """Append the export to the audit log in its own session and transaction.
 
     A fresh session, so the record is written even at the end of a streamed response and
-    never rolled back together with other work."""
+    never rolled back together with other work. `complete` is False for a download that was broken
+    off; rows, size and sha256 then describe the part that was sent."""
     details = {"kind": kind, "format": fmt, "scope": scope.label, "filter": filters.as_dict(), "rows": rows,
-               "sha256": sha256, "bytes": size, "filename": filename, "via": via, **(extra or {})}
+               "sha256": sha256, "bytes": size, "filename": filename, "via": via, "complete": complete,
+               **(extra or {})}
     with Session(db.engine) as session:
         event = AuditEvent(action=EXPORT_ACTION_PREFIX + kind, actor_id=actor_id, target=filename, details=details)
         session.add(event)
@@ -753,7 +726,7 @@ def write_export(kind: str, fmt: str, scope: Scope, filters: ReportFilter, out: 
         return counter.rows
     check_document_filter(scope, filters)
     certificates = counter.count(certificates_in_scope(scope, filters), step=10)
-    exports.write_certificates_zip(out, certificates, renderer or default_certificate_renderer())
+    exports.write_certificates_zip(out, certificates, renderer or certificate_pdf)
     return counter.rows
 
 
@@ -808,25 +781,42 @@ def stream_csv_export(kind: str, scope: Scope, filters: ReportFilter, *, actor_i
                       via: str = "web", filename: str | None = None) -> Iterator[bytes]:
     """The CSV export as a stream of byte chunks, hashed on the way out.
 
-    The audit record is written after the last chunk, with the SHA-256 of exactly the bytes that
-    were sent; a download broken off half-way is not recorded (nothing complete was delivered)."""
+    The audit record is written however the stream ends (in a finally block): after the last chunk with
+    the SHA-256 of exactly the bytes that were sent; when the download is broken off (the client goes
+    away, the server closes the stream, or an error) with `complete: false` and the bytes, rows and
+    SHA-256 of what had been sent by then. A chunk counts as sent once the server asks for the next one,
+    so the chunk being written when the connection dropped is not counted."""
     counter = _Counter()
     if kind == "completions":
-        records = counter.count(completion_records(scope, filters))
+        source = completion_records(scope, filters)
         columns = exports.COMPLETION_COLUMNS
     elif kind == "summary":
-        records = counter.count(row.as_record() for row in summary_rows(scope, filters))
+        source = (row.as_record() for row in summary_rows(scope, filters))
         columns = exports.SUMMARY_COLUMNS
     else:
         raise FilterError(f"{kind} has no CSV export", "format")
     filename = filename or export_filename(kind, "csv", scope, filters)
-    digest, size = hashlib.sha256(), 0
-    for chunk in exports.csv_chunks(columns, records):
-        digest.update(chunk)
-        size += len(chunk)
-        yield chunk
-    record_export(kind=kind, fmt="csv", scope=scope, filters=filters, rows=counter.rows, sha256=digest.hexdigest(),
-                  size=size, filename=filename, actor_id=actor_id, via=via)
+    digest, size, rows, complete = hashlib.sha256(), 0, 0, False
+    chunks = exports.csv_chunks(columns, counter.count(source))
+    try:
+        for chunk in chunks:
+            rows_so_far = counter.rows  # the rows in this chunk and the ones before it
+            yield chunk
+            digest.update(chunk)
+            size += len(chunk)
+            rows = rows_so_far
+        complete = True
+    finally:
+        chunks.close()
+        source.close()  # ends the database cursor before the record is written
+        try:
+            record_export(kind=kind, fmt="csv", scope=scope, filters=filters, rows=rows, sha256=digest.hexdigest(),
+                          size=size, filename=filename, actor_id=actor_id, via=via, complete=complete)
+        except Exception:
+            if complete:
+                raise
+            # Already ending with an error or a dropped connection: log, and let that end the stream.
+            log.exception("Could not record the broken-off export %s", filename)
 
 
 # --- Earlier exports ---------------------------------------------------------------------------------
@@ -848,6 +838,7 @@ class ExportEntry:
     size: int = 0
     filename: str = ""
     via: str = ""
+    complete: bool = True  # False: the download was broken off (records from before this field: complete)
 
     @classmethod
     def from_event(cls, event: AuditEvent) -> ExportEntry:
@@ -858,6 +849,7 @@ class ExportEntry:
             format=details.get("format", ""), filter=details.get("filter") or {}, scope=details.get("scope", ""),
             rows=details.get("rows", 0), sha256=details.get("sha256", ""), size=details.get("bytes", 0),
             filename=details.get("filename", event.target or ""), via=details.get("via", ""),
+            complete=details.get("complete", True) is not False,
         )
 
 

@@ -30,6 +30,7 @@ from .forms import STATUS_LABELS, ReportFilterForm
 bp = Blueprint("reporting", __name__)
 REPORT_ROLES = ("coordinator", "admin")
 PAGE_SIZE = 25
+FILTER_KEYS = ("jaar", "gemeente", "groep", "status")  # the only query keys a report URL is built from
 
 
 def _scope() -> services.Scope:
@@ -51,17 +52,24 @@ def _filter_form(scope: services.Scope) -> tuple[ReportFilterForm, services.Repo
         services.cohort_choices(scope),
         national=scope.is_national,
     )
-    if any(request.args.get(name) for name in ("jaar", "gemeente", "groep", "status")):
+    if any(request.args.get(name) for name in FILTER_KEYS):
         form.validate()
     return form, form.to_filter()
 
 
+def _filter_args() -> dict[str, str]:
+    """The filter values of the query string, and nothing else: other keys (page, _external, _method,
+    anything a client adds) never reach url_for, so they cannot change or break the URL it builds."""
+    return {name: value for name in FILTER_KEYS if (value := request.args.get(name, ""))}
+
+
 def _export_filter(scope: services.Scope) -> services.ReportFilter:
-    """The filters of an export link; with a wrong value, back to the report page showing the error."""
+    """The filters of an export link; with a wrong value, back to the report page showing the error
+    (the wrong value goes along, so the page shows the message at its field)."""
     form, filters = _filter_form(scope)
     if form.errors:
         flash(_("Controleer de filters: de export is niet gemaakt."), "error")
-        abort(redirect(url_for("reporting.index", **request.args)))
+        abort(redirect(url_for("reporting.index", **_filter_args())))
     return filters
 
 

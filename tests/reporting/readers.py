@@ -123,3 +123,14 @@ def expected_summary(enrollments) -> dict[tuple[str, int], dict[str, str]]:
             "contacturen": _dec(contact, "0.01"),
         }
     return expected
+
+
+def pdf_fonts(data: bytes) -> set[str]:
+    """The base font names a PDF's pages use (embedded TrueType subsets as 'ABCDEF+Name', core fonts plain)."""
+    reader = PdfReader(io.BytesIO(data))
+    names = set()
+    for page in reader.pages:
+        fonts = page.get("/Resources", {}).get("/Font", {})
+        for font in fonts.values():
+            names.add(str(font.get_object()["/BaseFont"]).lstrip("/"))
+    return names

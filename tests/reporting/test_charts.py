@@ -45,3 +45,17 @@ def test_month_chart_scales_columns_and_labels_months(app_ctx):
 def test_empty_charts_say_so(app_ctx):
     assert "Geen gegevens" in parse(charts.municipality_chart([])).find(f"{SVG}desc").text
     assert "Nog geen afgeronde trainingen" in parse(charts.month_chart([])).find(f"{SVG}desc").text
+
+
+def test_month_names_follow_the_interface_language(app_ctx):
+    from flask_babel import force_locale
+
+    months = [(date(2026, 3, 1), 1), (date(2026, 10, 1), 2)]
+    with force_locale("en"):
+        labels = {text.text for text in parse(charts.month_chart(months)).iter(f"{SVG}text")}
+        assert {"Mar", "Oct"} <= labels and not {"mrt", "okt"} & labels
+        assert charts.month_label(date(2026, 10, 1)) == "Oct 2026"
+    with force_locale("nl"):
+        labels = {text.text for text in parse(charts.month_chart(months)).iter(f"{SVG}text")}
+        assert {"mrt", "okt"} <= labels
+        assert charts.month_label(date(2026, 10, 1)) == "okt 2026"

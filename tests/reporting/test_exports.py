@@ -21,6 +21,7 @@ from .readers import (
     all_enrollments,
     expected_csv_row,
     expected_summary,
+    pdf_fonts,
     pdf_text,
     read_csv,
     read_xlsx,
@@ -217,10 +218,21 @@ def test_certificates_zip_takes_any_renderer(world):
 
 
 def test_certificate_renderer_is_the_learners_own(world):
-    assert services.default_certificate_renderer() is services.learning_certificate_pdf
+    """The ZIP renders with learning.documents' builder; the verify address is the learner's own."""
     certificate = world["enrollments"]["ams_done@ams2026"].certificate
-    fallback = exports.basic_certificate_pdf(certificate)
-    assert "EBW-AAAA-1111" in PdfReader(io.BytesIO(fallback)).pages[0].extract_text()
+    text = " ".join(pdf_text(services.certificate_pdf(certificate))[1])
+    assert "EBW-AAAA-1111" in text and "Daan de Vries" in text and "20 november 2026" in text
+    assert "http://localhost/verify/EBW-AAAA-1111" in text
+
+
+def test_one_local_date_helper(world):
+    """Dates in the exports come from ebw_training.timeutil.local_date (Europe/Amsterdam), not a copy."""
+    from ebw_training import timeutil
+
+    assert services.local_date is timeutil.local_date
+    records = list(services.completion_records(NATIONAL, ReportFilter(municipality="GM0362", year=2026)))
+    [fatima] = [r for r in records if r[8] == "Fatima El Amrani"]
+    assert fatima[21] == date(2026, 4, 1)  # completed 22:30 UTC on 31 March: 1 April in Amsterdam
 
 
 def test_export_to_path_records_the_hash_of_the_file(world, tmp_path):
@@ -256,3 +268,45 @@ def test_documents_print_any_name(app_ctx):
     assert len(zipfile.ZipFile(io.BytesIO(data)).namelist()) == 2
     _sheet, header, rows = read_xlsx(build("completions", "xlsx", Scope(AMSTERDAM))[0])
     assert rows[0][header.index("naam")].value == "Zoë 😀 van ’t Hof – 李 "  # the control character is dropped
+
+
+def test_documents_print_any_name_without_truetype_fonts(app_ctx, monkeypatch, tmp_path):
+    """Without a TrueType font the PDFs use Helvetica like learning.documents: Latin-1 survives, the
+    typographic quotes and the euro sign get plain stand-ins, anything else becomes '?'."""
+    from ebw_training.learning import documents
+
+    monkeypatch.setattr(documents, "FONT_DIRS", (str(tmp_path),))
+    monkeypatch.delenv("EBW_FONT_DIR", raising=False)
+    cohort = make_cohort("Groep € ’ Ĳ", funding=AMSTERDAM, year=2026)
+    enrollment = make_enrollment(make_learner(AMSTERDAM, name="Zoë 😀 van ’t Hof – 李"), cohort)
+    set_enrollment_progress(enrollment, started_at=datetime(2026, 9, 1), completed_at=datetime(2026, 10, 1),
+                            certificate_code="EBW-ZZZZ-9999")
+    db.session.commit()
+    data, _count = build("summary", "pdf", Scope(AMSTERDAM), ReportFilter(year=2026))
+    assert pdf_fonts(data) <= {"Helvetica", "Helvetica-Bold"}
+    text = " ".join(pdf_text(data)[1])
+    assert "Zoë ? van 't Hof - ?" in text and "Groep EUR ' ?" in text and "EBW-ZZZZ-9999" in text
+    assert exports.latin1_text("“Ĳ” – €") == '"?" - EUR'
+    data, count = build("certificates", "zip", Scope(AMSTERDAM), ReportFilter(year=2026))
+    assert count == 1
+
+
+def test_csv_stream_that_fails_half_way_is_recorded_as_incomplete(world, monkeypatch):
+    records_of = services.completion_records
+
+    def failing_records(scope, filters):
+        yield from list(records_of(scope, filters))[:3]
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(services, "completion_records", failing_records)
+    stream = services.stream_csv_export("completions", NATIONAL, NO_FILTER, actor_id=None, via="test",
+                                        filename="deelnemers.csv")
+    header = next(stream)
+    with pytest.raises(RuntimeError, match="database went away"):
+        next(stream)
+    db.session.rollback()
+    from ebw_training.admin.models import AuditEvent
+
+    [event] = db.session.scalars(db.select(AuditEvent).where(AuditEvent.action == "export.completions")).all()
+    assert event.details["complete"] is False and event.details["rows"] == 0
+    assert event.details["bytes"] == len(header) and event.details["filename"] == "deelnemers.csv"

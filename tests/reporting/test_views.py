@@ -12,10 +12,12 @@ from sqlalchemy import select
 
 from ebw_training.admin.models import AuditEvent
 from ebw_training.extensions import db
+from ebw_training.learning import documents
+from ebw_training.reporting import exports, services
 
 from ..factories import make_cohort, make_enrollment, make_learner, make_user, set_enrollment_progress
 from .conftest import AMSTERDAM
-from .readers import CONTRACT_COLUMNS, pdf_text, read_csv, read_xlsx
+from .readers import CONTRACT_COLUMNS, pdf_fonts, pdf_text, read_csv, read_xlsx
 
 
 def export_events() -> list[AuditEvent]:
@@ -232,3 +234,121 @@ def test_learners_and_trainers_cannot_report(world, client, login):
                 "/coordinator/certificaten/GM0363/2026.zip"):
         assert client.get(url).status_code == 403, url
     assert export_events() == []
+
+
+@pytest.mark.parametrize("query", [
+    "jaar=x&_method=POST",  # url_for(**request.args) raised BuildError: a 500
+    "jaar=x&_external=1&_scheme=https",  # and let the client choose an absolute URL and its scheme
+    "status=klaar&_anchor=top&page=3&onzin=1",
+])
+@pytest.mark.parametrize("export", ["deelnemers.csv", "deelnemers.xlsx", "samenvatting.csv", "verantwoording.pdf"])
+def test_export_link_with_odd_query_keys_goes_back_with_the_filters_only(world, client, login, query, export):
+    login(world["coordinators"]["amsterdam"])
+    response = client.get(f"/coordinator/export/{export}?{query}")
+    assert response.status_code == 302
+    location = response.headers["Location"]
+    assert location.startswith("/coordinator/?"), location  # relative, on this site
+    for key in ("_method", "_external", "_scheme", "_anchor", "page", "onzin", "#"):
+        assert key not in location, location
+    assert ("jaar=x" in location) == ("jaar=x" in query)  # the wrong value goes along, to show its message
+    page = client.get(location).get_data(as_text=True)
+    assert "Controleer de filters: de export is niet gemaakt." in page
+    assert export_events() == []
+
+
+def test_csv_download_broken_off_is_recorded_as_incomplete(world, client, login, monkeypatch):
+    """A download cut off half-way is in the audit log, marked incomplete, with what was actually sent."""
+    chunks_of = exports.csv_chunks
+    monkeypatch.setattr(exports, "csv_chunks", lambda columns, records: chunks_of(columns, records, chunk_rows=2))
+    coordinator = world["coordinators"]["national"]
+    login(coordinator)
+    response = client.get("/coordinator/export/deelnemers.csv?jaar=2026")
+    assert response.is_streamed
+    stream = iter(response.response)
+    header, first_rows, second_rows = next(stream), next(stream), next(stream)  # the header, rows 1-2, rows 3-4
+    response.close()  # the client goes away while rows 3-4 are on their way
+    [event] = export_events()
+    sent = header + first_rows  # the server asked for more after these: they were written out
+    assert event.details["complete"] is False
+    assert event.details["rows"] == 2 and event.details["bytes"] == len(sent)
+    assert event.details["sha256"] == hashlib.sha256(sent).hexdigest()
+    assert event.actor_id == coordinator.id and event.details["filter"] == {"year": 2026}
+    assert second_rows and second_rows not in sent
+    listing = client.get("/coordinator/exports").get_data(as_text=True)
+    assert "afgebroken" in listing and "Dan is die download niet helemaal gelukt." in listing
+    detail = client.get(f"/coordinator/exports/{event.id}").get_data(as_text=True)
+    assert "Afgebroken: deze download is niet helemaal gelukt." in detail
+
+
+def test_csv_download_read_to_the_end_is_recorded_as_complete(world, client, login):
+    login(world["coordinators"]["national"])
+    body = client.get("/coordinator/export/samenvatting.csv").get_data()
+    [event] = export_events()
+    assert event.details["complete"] is True and event.details["bytes"] == len(body)
+    assert "afgebroken" not in client.get("/coordinator/exports").get_data(as_text=True)
+
+
+def test_pdfs_without_truetype_fonts_fall_back_to_helvetica(world, client, login, monkeypatch, tmp_path):
+    """A server without the TTF fonts still delivers the verantwoording and the certificate ZIP, in
+    Helvetica, like the learner's own documents (one font lookup: learning.documents.FONT_DIRS)."""
+    monkeypatch.setattr(documents, "FONT_DIRS", (str(tmp_path / "no-fonts-here"),))
+    monkeypatch.delenv("EBW_FONT_DIR", raising=False)
+    login(world["coordinators"]["amsterdam"])
+    response = client.get("/coordinator/export/verantwoording.pdf?jaar=2026")
+    data = response.get_data()
+    response.close()
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert pdf_fonts(data) <= {"Helvetica", "Helvetica-Bold"}
+    text = " ".join(pdf_text(data)[1])
+    assert "Amsterdam (GM0363)" in text and "Daan de Vries" in text and "EBW-AAAA-1111" in text
+    response = client.get("/coordinator/certificaten/GM0363/2026.zip")
+    data = response.get_data()
+    response.close()
+    assert response.status_code == 200
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    pdfs = [name for name in archive.namelist() if name.endswith(".pdf")]
+    assert len(pdfs) == 3
+    for name in pdfs:
+        certificate = archive.read(name)
+        assert pdf_fonts(certificate) <= {"Helvetica", "Helvetica-Bold"}
+        assert name.split("_")[0] in " ".join(pdf_text(certificate)[1])
+    assert [e.details["format"] for e in export_events()] == ["pdf", "zip"]
+
+
+def test_certificates_in_the_zip_are_the_learners_own_download(world, client, login):
+    enrollment = world["enrollments"]["ams_done@ams2026"]
+    login(enrollment.user)
+    own = client.get("/certificaat.pdf")
+    assert own.status_code == 200
+    own_text = pdf_text(own.get_data())[1]
+    client.post("/logout")
+    login(world["coordinators"]["amsterdam"])
+    response = client.get("/coordinator/certificaten/GM0363/2026.zip")
+    archive = zipfile.ZipFile(io.BytesIO(response.get_data()))
+    response.close()
+    [name] = [n for n in archive.namelist() if n.startswith("EBW-AAAA-1111_")]
+    zipped_text = pdf_text(archive.read(name))[1]
+    assert zipped_text == own_text
+    assert "http://localhost/verify/EBW-AAAA-1111" in " ".join(zipped_text)
+    # One builder: the reporting package has no certificate layout of its own any more.
+    assert not hasattr(exports, "basic_certificate_pdf")
+    assert not hasattr(services, "default_certificate_renderer")
+
+
+def test_export_lists_show_status_labels_and_plain_words(world, client, login):
+    """Statuses as words, not codes; no command-line jargon; B1 text about the checksum."""
+    services.record_export(kind="completions", fmt="csv", scope=services.Scope(),
+                           filters=services.ReportFilter(year=2026, status="niet_gestart"), rows=2, sha256="ab" * 32,
+                           size=100, filename="ebw-deelnemers.csv", actor_id=None, via="cli")
+    login(world["coordinators"]["admin"])
+    listing = client.get("/coordinator/exports").get_data(as_text=True)
+    assert "status niet gestart" in listing and "niet_gestart" not in listing
+    assert "opdrachtregel" not in listing and "technisch beheer" in listing
+    assert "Bij elke export staat een controlegetal. Daarmee kun je later laten zien welk bestand je gebruikte." \
+        in listing
+    assert "de SHA-256-controlegetal" not in listing and "sha256sum of certutil" not in listing
+    assert "<details" in listing and "certutil -hashfile" in listing  # the technical note, folded away
+    [event] = export_events()
+    detail = client.get(f"/coordinator/exports/{event.id}").get_data(as_text=True)
+    assert "status niet gestart" in detail and "niet_gestart" not in detail
+    assert "opdrachtregel" not in detail and "technisch beheer, voor alle gemeenten" in detail
