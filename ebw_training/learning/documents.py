@@ -273,7 +273,7 @@ def certificate_pdf(doc: CertificateDocument) -> bytes:
 
     writer = _Writer("landscape")
     pdf = writer.pdf
-    pdf.set_title(writer.text(_("Certificaat") + " – " + doc.course_title))
+    pdf.set_title(writer.text(_("Certificaat – %(course)s", course=doc.course_title)))
     pdf.set_subject(writer.text(doc.code))
     pdf.set_auto_page_break(auto=False)
     pdf.set_margins(25, 20, 25)
@@ -330,17 +330,36 @@ def certificate_pdf(doc: CertificateDocument) -> bytes:
 # Builders: from the records to the document data
 
 
-def status_text(answer, requires_review: bool) -> str:
-    if answer is None or answer.status == "draft":
+def exercise_status_text(status: str | None, requires_review: bool, *, submitted_at: datetime | None = None,
+                         reviewed_at: datetime | None = None) -> str:
+    """The status of an exercise in words: the one wording for the exercise page, the module page and the result
+    document. With the times it says when; without them (the module page) it leaves the date out.
+
+    Every case is one whole sentence for the translators.
+    """
+    if status is None or status == "draft":
         return _("Concept: nog niet ingeleverd")
-    if answer.status == "submitted":
-        text = _("Ingeleverd op %(date)s", date=dutch_date(answer.submitted_at))
-        return text + (" – " + _("wacht op beoordeling") if requires_review else "")
-    if answer.status == "approved":
-        return _("Goedgekeurd door de trainer op %(date)s", date=dutch_date(answer.reviewed_at))
-    if answer.status == "returned":
+    if status == "submitted":
+        if submitted_at is not None:
+            if requires_review:
+                return _("Ingeleverd op %(date)s, wacht op beoordeling", date=dutch_date(submitted_at))
+            return _("Ingeleverd op %(date)s", date=dutch_date(submitted_at))
+        return _("Ingeleverd, wacht op beoordeling") if requires_review else _("Ingeleverd")
+    if status == "approved":
+        if reviewed_at is not None:
+            return _("Goedgekeurd door de trainer op %(date)s", date=dutch_date(reviewed_at))
+        return _("Goedgekeurd door de trainer")
+    if status == "returned":
         return _("Teruggegeven door de trainer: pas je antwoorden aan en lever opnieuw in")
-    return answer.status
+    return status
+
+
+def status_text(answer, requires_review: bool) -> str:
+    """The status of a stored exercise answer (or of none), with its dates."""
+    if answer is None:
+        return exercise_status_text(None, requires_review)
+    return exercise_status_text(answer.status, requires_review, submitted_at=answer.submitted_at,
+                                reviewed_at=answer.reviewed_at)
 
 
 def build_exercise_document(enrollment, module, answer, course_title: str) -> ExerciseDocument:
@@ -359,7 +378,7 @@ def build_exercise_document(enrollment, module, answer, course_title: str) -> Ex
         name=user.name,
         municipality=user.municipality.name if user.municipality else "",
         cohort=enrollment.cohort.name,
-        date=dutch_date(when or date.today()),
+        date=dutch_date(when),
         status=status_text(answer, module.requires_review),
         rows=rows,
         feedback=(answer.feedback if answer is not None else None) or None,

@@ -14,12 +14,13 @@ import re
 import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
+from sqlalchemy.orm import contains_eager
 
 from ..cohorts.models import Attendance, ContactSession, Enrollment
 from ..content import get_course
@@ -41,8 +42,8 @@ SEGMENT_TOLERANCE = 0.25  # seconds: segments closer than this are one segment (
 MAX_SEGMENTS_PER_REPORT = 200
 MAX_STORED_SEGMENTS = 1000
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+# Handed in: counts as submitted, and the learner can no longer change it (until a trainer returns it).
 EXERCISE_DONE = frozenset({"submitted", "approved"})
-EXERCISE_LOCKED = frozenset({"submitted", "approved"})
 PENDING_DRAFT_DAYS = 7
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
@@ -165,6 +166,15 @@ class ModuleProgress:
         if self.module.requires_review:
             return self.exercise_status == "approved"
         return self.exercise_status in EXERCISE_DONE
+
+    @property
+    def exercise_status_text(self) -> str | None:
+        """The exercise's status in words (the same wording as the exercise page and the result document)."""
+        if self.exercise_status is None:
+            return None
+        from .documents import exercise_status_text
+
+        return exercise_status_text(self.exercise_status, self.module.requires_review)
 
     @property
     def activity_done(self) -> dict[str, bool]:
@@ -781,7 +791,7 @@ def save_exercise_draft(enrollment: Enrollment, module: Module, answers: Mapping
         raise LearningError(_("Bij deze module hoort geen oefening."))
     _lock(enrollment)
     row = _exercise_row(enrollment, module)
-    if row.status in EXERCISE_LOCKED:
+    if row.status in EXERCISE_DONE:
         raise LearningError(_("Je hebt deze oefening al ingeleverd. Je antwoorden zijn niet meer te wijzigen."))
     row.answers = _clean_answers(module.exercise, answers)
     row.exercise = module.exercise.name
@@ -808,14 +818,19 @@ def submit_exercise(enrollment: Enrollment, module: Module, answers: Mapping[str
 
 
 def review_exercise(answer: ExerciseAnswer, *, decision: str | None, feedback: str | None, reviewer) -> ExerciseAnswer:
-    """A trainer's review: feedback, optionally approving or returning it (returning reopens the module)."""
+    """A trainer's review: feedback, optionally approving or returning it (returning reopens the module).
+
+    `feedback` is the text of the trainer's feedback field (shown filled with the current feedback): the new text
+    replaces the old one, and an empty text clears it. None leaves the feedback as it is.
+    """
     if decision not in (None, "approved", "returned"):
         raise LearningError(_("Kies goedkeuren of teruggeven."))
-    if decision is not None and answer.status not in EXERCISE_LOCKED:
+    if decision is not None and answer.status not in EXERCISE_DONE:
         raise LearningError(_("Deze oefening is nog niet ingeleverd."))
     if decision is not None:
         answer.status = decision
-    answer.feedback = (feedback or "").strip()[:5000] or answer.feedback
+    if feedback is not None:
+        answer.feedback = feedback.strip()[:5000] or None
     answer.reviewed_by_id = getattr(reviewer, "id", None)
     answer.reviewed_at = utcnow()
     db.session.flush()
@@ -849,22 +864,40 @@ def pending_draft_for(user_id: int, module_slug: str) -> PendingDraft | None:
     )
 
 
-def restore_pending_draft(enrollment: Enrollment, module: Module, pending: PendingDraft) -> ExerciseAnswer:
-    """Put kept answers back into the draft: kept non-empty answers replace what is there. One time only."""
+def _delete_pending(pending: PendingDraft) -> bool:
+    """Delete kept answers; False when another request (a double click, a second tab) already used them."""
+    db.session.flush()
+    return db.session.execute(
+        delete(PendingDraft).where(PendingDraft.id == pending.id).returning(PendingDraft.id)
+    ).first() is not None
+
+
+def restore_pending_draft(enrollment: Enrollment, module: Module,
+                          pending: PendingDraft | None) -> ExerciseAnswer | None:
+    """Put kept answers back into the draft: kept non-empty answers replace what is there. One time only.
+
+    Returns None, and changes nothing, when the kept answers are already gone (restored or discarded by a
+    double click or in another tab).
+    """
+    if pending is None:
+        return None
+    answers = dict(pending.answers or {})
     current = exercise_answer_for(enrollment, module.slug)
-    if current is not None and current.status in EXERCISE_LOCKED:
+    if current is not None and current.status in EXERCISE_DONE:
         raise LearningError(_("Je hebt deze oefening al ingeleverd. Je antwoorden zijn niet meer te wijzigen."))
+    if not _delete_pending(pending):
+        return None
     merged = dict(current.answers) if current is not None else {}
-    for item_id, value in (pending.answers or {}).items():
+    for item_id, value in answers.items():
         if _has_content({item_id: value}):
             merged[item_id] = value
-    db.session.delete(pending)
     return save_exercise_draft(enrollment, module, merged)
 
 
-def discard_pending_draft(pending: PendingDraft) -> None:
-    db.session.delete(pending)
-    db.session.flush()
+def discard_pending_draft(pending: PendingDraft | None) -> None:
+    """Delete kept answers without using them; nothing happens when they are already gone."""
+    if pending is not None:
+        _delete_pending(pending)
 
 
 def _has_content(answers: Mapping[str, Any]) -> bool:
@@ -901,6 +934,27 @@ def certificate_for(enrollment: Enrollment) -> Certificate | None:
         select(Certificate).where(Certificate.enrollment_id == enrollment.id)
         .execution_options(populate_existing=True)
     )
+
+
+def certificates_of(user) -> list[Certificate]:
+    """Every certificate of the learner over all their enrolments (earlier and withdrawn ones too), newest first.
+
+    A certificate stays the learner's when they are enrolled in a new cohort or withdrawn.
+    """
+    return list(db.session.scalars(
+        select(Certificate)
+        .join(Enrollment, Certificate.enrollment_id == Enrollment.id)
+        .where(Enrollment.user_id == user.id)
+        .options(contains_eager(Certificate.enrollment).selectinload(Enrollment.cohort))
+        .order_by(Certificate.issued_at.desc(), Certificate.id.desc())
+    ))
+
+
+def has_certificate(user) -> bool:
+    return db.session.scalar(
+        select(Certificate.id).join(Enrollment, Certificate.enrollment_id == Enrollment.id)
+        .where(Enrollment.user_id == user.id).limit(1)
+    ) is not None
 
 
 def issue_certificate(enrollment: Enrollment, course: Course | None = None) -> Certificate:
@@ -940,8 +994,13 @@ def initials(name: str) -> str:
 # The learner's own data (privacy: the right of access)
 
 
-def _iso(value) -> str | None:
-    return value.isoformat() if value is not None else None
+def _iso(value: datetime | None) -> str | None:
+    """A stored time (naive UTC) as ISO 8601 in UTC, marked with "Z": 2026-03-12T09:30:00Z."""
+    if value is None:
+        return None
+    if value.tzinfo is not None:
+        value = value.astimezone(UTC).replace(tzinfo=None)
+    return value.isoformat() + "Z"
 
 
 def export_own_data(user) -> dict[str, Any]:

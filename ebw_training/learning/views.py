@@ -7,6 +7,7 @@ The rules live in learning/services.py (docs/progress-rules.md).
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import re
 from collections.abc import Callable
@@ -23,6 +24,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    send_file,
     session,
     url_for,
 )
@@ -58,7 +60,8 @@ def learner_view(view: Callable) -> Callable:
         if enrollment is None:
             if _wants_json():
                 return jsonify(ok=False, message=_("Je bent op dit moment niet ingeschreven voor een groep.")), 409
-            return render_template("learning/no_enrollment.html")
+            return render_template("learning/no_enrollment.html",
+                                   has_certificate=services.has_certificate(current_user))
         return view(enrollment, *args, **kwargs)
 
     return wrapped
@@ -201,8 +204,10 @@ def _helpers():
 
 
 def _download(data: bytes, filename: str, mimetype: str) -> Response:
-    response = Response(data, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    """A document to save. The file name may hold any character (a title with "Ĳ", a name with "Ō"): send_file
+    writes an ASCII filename and the full name as RFC 5987 filename*, so the header stays valid Latin-1."""
+    response = send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=filename,
+                         conditional=False, etag=False, max_age=0)
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -456,7 +461,7 @@ def _render_exercise(enrollment, module: Module, answers: dict | None = None, er
     row = services.exercise_answer_for(enrollment, module.slug)
     if answers is None:
         answers = (row.answers if row is not None else None) or {}
-    locked = row is not None and row.status in services.EXERCISE_LOCKED
+    locked = row is not None and row.status in services.EXERCISE_DONE
     fields = EXERCISE_KINDS[exercise.kind].render(exercise, answers, errors=errors, disabled=locked)
     pending = services.pending_draft_for(current_user.id, module.slug)
     pending_rows = EXERCISE_KINDS[exercise.kind].summarise(exercise, pending.answers) if pending else []
@@ -551,20 +556,22 @@ def exercise_autosave(enrollment, slug: str):
 @roles_required("learner")
 @learner_view
 def exercise_restore(enrollment, slug: str):
+    """Put kept answers back, or discard them. A double click or a second tab finds them gone: no error."""
     module = _exercise_module(slug)
     pending = services.pending_draft_for(current_user.id, slug)
     if pending is None:
         return redirect(url_for("learning.exercise", slug=slug), code=303)
     if request.form.get("action") == "restore":
         try:
-            services.restore_pending_draft(enrollment, module, pending)
+            restored = services.restore_pending_draft(enrollment, module, pending)
         except services.LearningError as error:
             db.session.rollback()
             services.discard_pending_draft(services.pending_draft_for(current_user.id, slug))
             db.session.commit()
             flash(error.message, "error")
             return redirect(url_for("learning.exercise", slug=slug), code=303)
-        flash(_("Je bewaarde antwoorden staan weer in het formulier en zijn opgeslagen."), "success")
+        if restored is not None:
+            flash(_("Je bewaarde antwoorden staan weer in het formulier en zijn opgeslagen."), "success")
     else:
         services.discard_pending_draft(pending)
         flash(_("De bewaarde antwoorden zijn verwijderd."), "info")
@@ -605,25 +612,43 @@ def verify_url(code: str) -> str:
     return external_url("learning.verify", code=code)
 
 
+def _certificate_entry(certificate) -> dict:
+    enrollment = certificate.enrollment
+    user = enrollment.user
+    return {"certificate": certificate, "cohort": enrollment.cohort.name,
+            "municipality": user.municipality.name if user.municipality else None,
+            "completed_at": enrollment.completed_at or certificate.issued_at,
+            "verify": verify_url(certificate.code)}
+
+
 @bp.get("/certificaat")
 @roles_required("learner")
-@learner_view
-def certificate(enrollment):
-    certificate = services.certificate_for(enrollment)
-    progress = services.load_progress(enrollment) if certificate is None else None
-    return render_template("learning/certificate.html", certificate=certificate, enrollment=enrollment,
-                           progress=progress, course=get_course(),
-                           verify=verify_url(certificate.code) if certificate else None)
+def certificate():
+    """Every certificate the learner earned, over all their enrolments (newest first).
+
+    Not behind learner_view: a certificate stays reachable after the learner is withdrawn or enrolled again.
+    """
+    certificates = services.certificates_of(current_user)
+    enrollment = current_enrollment(current_user)
+    if not certificates and enrollment is None:
+        return render_template("learning/no_enrollment.html")
+    progress = services.load_progress(enrollment) if enrollment is not None and not certificates else None
+    return render_template("learning/certificate.html", entries=[_certificate_entry(c) for c in certificates],
+                           enrollment=enrollment, progress=progress, course=get_course())
 
 
 @bp.get("/certificaat.pdf")
 @roles_required("learner")
-@learner_view
-def certificate_pdf(enrollment):
-    certificate = services.certificate_for(enrollment)
-    if certificate is None:
+def certificate_pdf():
+    """The certificate asked for by ?code= (only one of the learner's own), else the newest."""
+    certificates = services.certificates_of(current_user)
+    if "code" in request.args:
+        code = services.normalise_code(request.args.get("code"))
+        certificates = [c for c in certificates if c.code == code]
+    if not certificates:
         abort(404)
-    doc = documents.build_certificate_document(certificate, enrollment, get_course().title,
+    certificate = certificates[0]
+    doc = documents.build_certificate_document(certificate, certificate.enrollment, get_course().title,
                                                verify_url(certificate.code))
     return _download(documents.certificate_pdf(doc), f"certificaat-{certificate.code}.pdf", "application/pdf")
 

@@ -327,3 +327,69 @@ def test_skipping_to_the_end_of_the_video_does_not_count(app, page, live_server,
         assert row.watched_at is None
         assert services.video_coverage(row.segments, module.video.duration) < 0.03
         db.session.remove()
+
+
+DRAFT_KEYS = "Object.keys(localStorage).filter(k => k.startsWith('ebw-oefening:')).length"
+
+
+def test_handing_in_removes_the_copy_kept_in_the_browser(app, page, live_server, login_as):
+    """After "Inleveren" nothing of the answers stays in localStorage (shared computers)."""
+    course = app.extensions[EXTENSION_KEY]
+    module = next(m for m in course.modules if m.exercise and m.exercise.kind == "checklist")
+    login_as(page, LEARNER)
+    page.goto(f"{live_server}/modules/{module.slug}/oefening")
+    for item in module.exercise.items:
+        page.check(f"#item-{item.id}-scale-1")
+        page.fill(f"#item-{item.id}-explanation", f"Toelichting bij {item.id}")
+    assert page.evaluate(DRAFT_KEYS) == 1  # kept until the server has the answers
+    page.locator(f"#item-{module.exercise.items[-1].id}-explanation").blur()
+    expect(page.locator("[data-autosave-status]")).to_contain_text("opgeslagen om", timeout=15000)
+    # Submitting keeps a copy again (in case the session has expired); the handed-in page removes it.
+    with page.expect_navigation():
+        page.click("main button[value=submit]")
+    assert "Je hebt de oefening ingeleverd." in page.locator(".flashes").inner_text()
+    page.wait_for_load_state("load")
+    assert page.evaluate(DRAFT_KEYS) == 0
+
+
+COUNT_MUTATIONS = """() => {
+  window.ebwCounts = {status: 0, announce: 0};
+  for (const [name, selector] of [["status", "[data-autosave-status]"], ["announce", "[data-autosave-announce]"]]) {
+    new MutationObserver(() => { window.ebwCounts[name] += 1; })
+      .observe(document.querySelector(selector), {childList: true, characterData: true, subtree: true});
+  }
+}"""
+
+
+def test_autosave_announces_only_what_matters(app, page, live_server, login_as):
+    """The status line changes at every save; the live region only at the first save and at a failure."""
+    course = app.extensions[EXTENSION_KEY]
+    module = next(m for m in course.modules if m.exercise and m.exercise.kind == "format")
+    field = f"#item-{module.exercise.items[0].id}-text"
+    login_as(page, LEARNER)
+    page.goto(f"{live_server}/modules/{module.slug}/oefening")
+    assert page.locator("[data-autosave-status]").get_attribute("role") is None
+    page.evaluate(COUNT_MUTATIONS)
+    announcer = page.locator("[data-autosave-announce]")
+
+    def type_and_wait(text: str) -> None:
+        before = page.evaluate("window.ebwCounts.status")
+        page.fill(field, text)
+        page.locator(field).blur()
+        wait_until(page, f"window.ebwCounts.status > {before}", timeout_ms=15000)
+
+    type_and_wait("Eerste zin.")
+    expect(announcer).to_contain_text("opgeslagen om")
+    announced = page.evaluate("window.ebwCounts.announce")
+    assert announced >= 1
+    type_and_wait("Eerste zin. Tweede zin.")
+    type_and_wait("Eerste zin. Tweede zin. Derde zin.")
+    assert "opgeslagen om" in page.locator("[data-autosave-status]").inner_text()
+    assert page.evaluate("window.ebwCounts.announce") == announced  # later saves are not announced
+    page.context.clear_cookies()  # a failure is announced, once
+    type_and_wait("Vierde zin, niet opgeslagen.")
+    expect(announcer).to_contain_text("Niet opgeslagen")
+    failed = page.evaluate("window.ebwCounts.announce")
+    assert failed > announced
+    type_and_wait("Vijfde zin, ook niet opgeslagen.")
+    assert page.evaluate("window.ebwCounts.announce") == failed

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
 from ebw_training.content import EXTENSION_KEY
@@ -33,9 +34,9 @@ def _question(qid: str, qtype: str, prompt: str, options: tuple[Option, ...], ex
 
 
 def _pages(prefix: str, count: int) -> tuple[Page, ...]:
-    pages = [Page(number=n, title=f"{prefix} pagina {n}", anchor=f"pagina-{n}", html=f"<p>Tekst {prefix} {n}</p>")
+    pages = [Page(number=n, title=f"{prefix} pagina {n}", anchor=f"pagina-{n}", html=Markup(f"<p>Tekst {prefix} {n}</p>"))
              for n in range(1, count)]
-    pages.append(Page(number=count, title="Samenvatting", anchor="samenvatting", html=f"<p>Samenvatting {prefix}</p>"))
+    pages.append(Page(number=count, title="Samenvatting", anchor="samenvatting", html=Markup(f"<p>Samenvatting {prefix}</p>")))
     return tuple(pages)
 
 
@@ -72,7 +73,7 @@ QUIZ_C = Quiz(
 )
 CHECKLIST = Exercise(
     name="zelfscan-test", title="Zelfscan test", kind="checklist", version="e" * 64,
-    instructions="Werk met een verzonnen casus (privacy).", instructions_html="<p>Werk met een verzonnen casus.</p>",
+    instructions="Werk met een verzonnen casus (privacy).", instructions_html=Markup("<p>Werk met een verzonnen casus.</p>"),
     items=(
         ExerciseItem(id="probleem", text="Weten we welk probleem we oplossen?", help="Denk aan cijfers.",
                      help_html="<p>Denk aan cijfers.</p>", example="Deels.", example_html="<p>Deels.</p>"),
@@ -82,7 +83,7 @@ CHECKLIST = Exercise(
 )
 FORMAT = Exercise(
     name="format-test", title="Format test", kind="format", version="f" * 64,
-    instructions="Geen persoonsgegevens (privacy).", instructions_html="<p>Geen persoonsgegevens.</p>",
+    instructions="Geen persoonsgegevens (privacy).", instructions_html=Markup("<p>Geen persoonsgegevens.</p>"),
     items=(
         ExerciseItem(id="doel", text="Wat is het doel?", help="Eén zin.", help_html="<p>Eén zin.</p>",
                      example="Minder polarisatie.", example_html="<p>Minder polarisatie.</p>"),
@@ -92,7 +93,7 @@ FORMAT = Exercise(
 VIDEO = Video(
     name="intro-ebw", title="Intro", duration=100.0, description="Korte introductie.",
     sources=(("intro-ebw.webm", "video/webm"), ("intro-ebw.mp4", "video/mp4")), captions="intro-ebw.nl.vtt",
-    poster="intro-ebw.poster.png", transcript_html="<p>De volledige tekst van de video.</p>", version="v" * 64,
+    poster="intro-ebw.poster.png", transcript_html=Markup("<p>De volledige tekst van de video.</p>"), version="v" * 64,
 )
 EXTERNAL = Video(name="https://www.youtube.com/watch?v=abcDEF12345", title="ROR-video", duration=0,
                  external_url="https://www.youtube.com/watch?v=abcDEF12345")

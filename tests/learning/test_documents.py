@@ -106,3 +106,46 @@ def test_dutch_dates_and_hours(app_ctx):
     assert documents.dutch_date(date(2026, 3, 12)) == "12 maart 2026"
     assert documents.dutch_date(datetime(2026, 12, 31, 23, 30)) == "1 januari 2027"  # UTC -> Amsterdam
     assert documents.hours_text(10.0) == "10 uur" and documents.hours_text(2.25) == "2,25 uur"
+
+
+def test_every_exercise_status_is_one_sentence_for_the_translators(app_ctx, monkeypatch):
+    """No sentence glued from translated fragments: one gettext call per status text."""
+    from datetime import datetime
+    from types import SimpleNamespace
+
+    calls = []
+    real = documents._
+
+    def recording(msgid, **values):
+        calls.append(msgid)
+        return real(msgid, **values)
+
+    monkeypatch.setattr(documents, "_", recording)
+    answer = SimpleNamespace(status="submitted", submitted_at=datetime(2026, 3, 12, 9, 0), reviewed_at=None)
+    assert documents.status_text(answer, True) == "Ingeleverd op 12 maart 2026, wacht op beoordeling"
+    assert calls == ["Ingeleverd op %(date)s, wacht op beoordeling"]
+    calls.clear()
+    assert documents.status_text(answer, False) == "Ingeleverd op 12 maart 2026"
+    assert len(calls) == 1
+
+
+def test_exercise_document_dates_are_dutch_local_dates(enrollment, course):
+    """A time stored in UTC just before midnight is the next day in Amsterdam."""
+    from datetime import datetime
+
+    alfa = course.module("alfa")
+    row = services.submit_exercise(enrollment, alfa, CHECKLIST_DONE)
+    row.submitted_at = datetime(2026, 12, 31, 23, 30)
+    doc = documents.build_exercise_document(enrollment, alfa, row, course.title)
+    assert doc.date == "1 januari 2027" and doc.status == "Ingeleverd op 1 januari 2027"
+
+
+def test_certificate_pdf_title_is_one_sentence(app_ctx):
+    from pypdf import PdfReader as Reader
+
+    doc = documents.CertificateDocument(name="Ĳsbrand Ōta", municipality="Utrecht", course_title="Testtraining EBW",
+                                        completed_on="1 januari 2027", study_hours=2.25, code="EBW-ABCD-EFGH",
+                                        verify_url="http://localhost/verify/EBW-ABCD-EFGH")
+    reader = Reader(io.BytesIO(documents.certificate_pdf(doc)))
+    assert reader.metadata.title == "Certificaat – Testtraining EBW"
+    assert "Ĳsbrand Ōta" in reader.pages[0].extract_text()

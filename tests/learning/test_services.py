@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from ebw_training.cohorts.models import Attendance, ContactSession
 from ebw_training.extensions import db
@@ -539,3 +539,69 @@ def test_simultaneous_video_reports_lose_no_segment(app, enrollment, course):
     db.session.expire_all()
     row = db.session.scalar(select(VideoProgress))
     assert row.segments == [[0, 10], [20, 30], [40, 50], [60, 70], [80, 90]]
+
+
+# ---------------------------------------------------------------------------------------------------- code review
+
+
+def test_trainer_can_clear_feedback_with_an_empty_text(enrollment, course):
+    beta = _module(course, "beta")
+    row = services.submit_exercise(enrollment, beta, FORMAT_DONE)
+    trainer = make_user("trainer")
+    services.review_exercise(row, decision=None, feedback="Eerste indruk.", reviewer=trainer)
+    assert row.feedback == "Eerste indruk."
+    services.review_exercise(row, decision=None, feedback="  ", reviewer=trainer)  # the emptied textarea
+    assert row.feedback is None
+    services.review_exercise(row, decision="approved", feedback="", reviewer=trainer)
+    assert row.feedback is None and row.status == "approved"
+    services.review_exercise(row, decision=None, feedback="Toch nog iets.", reviewer=trainer)
+    services.review_exercise(row, decision=None, feedback=None, reviewer=trainer)  # no text given: unchanged
+    assert row.feedback == "Toch nog iets."
+
+
+def test_one_constant_for_handed_in_exercises():
+    assert services.EXERCISE_DONE == {"submitted", "approved"}
+    assert not hasattr(services, "EXERCISE_LOCKED")
+
+
+def test_own_data_export_writes_utc_times_with_z(enrollment, course):
+    import re
+    from datetime import datetime
+
+    alfa = _module(course, "alfa")
+    services.mark_page_read(enrollment, alfa, 1)
+    row = db.session.scalar(select(PageRead))
+    row.read_at = datetime(2026, 3, 12, 23, 30, 5)
+    db.session.flush()
+    data = services.export_own_data(enrollment.user)
+    assert data["enrollments"][0]["pages_read"][0]["read_at"] == "2026-03-12T23:30:05Z"
+    utc = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$")
+
+    def times(value, key=""):
+        if isinstance(value, dict):
+            for k, v in value.items():
+                yield from times(v, k)
+        elif isinstance(value, list):
+            for v in value:
+                yield from times(v, key)
+        elif isinstance(value, str) and (key.endswith("_at") or key == "at"):
+            yield key, value
+
+    found = list(times(data))
+    assert len(found) >= 6
+    assert all(utc.match(value) for _key, value in found), found
+
+
+def test_kept_answers_already_used_elsewhere_are_not_restored_twice(enrollment, course):
+    alfa = _module(course, "alfa")
+    kept = services.keep_pending_draft(enrollment.user_id, alfa, {"probleem": {"scale": "ja", "explanation": "A"}})
+    db.session.flush()
+    db.session.execute(delete(PendingDraft))  # another tab restored or discarded them meanwhile
+    assert services.restore_pending_draft(enrollment, alfa, kept) is None
+    assert services.exercise_answer_for(enrollment, "alfa") is None
+    services.discard_pending_draft(kept)
+    services.discard_pending_draft(None)
+    kept = services.keep_pending_draft(enrollment.user_id, alfa, {"probleem": {"scale": "ja", "explanation": "B"}})
+    row = services.restore_pending_draft(enrollment, alfa, kept)
+    assert row.answers["probleem"]["explanation"] == "B"
+    assert db.session.scalar(select(func.count(PendingDraft.id))) == 0

@@ -8,8 +8,10 @@ import re
 
 import pytest
 from docx import Document
+from markupsafe import Markup
 from pypdf import PdfReader
 from sqlalchemy import func, select
+from werkzeug.http import parse_options_header
 
 from ebw_training.extensions import db
 from ebw_training.learning import services
@@ -31,6 +33,15 @@ def _token(html: str) -> str:
 
 def _owner(html: str) -> str:
     return re.search(r'name="owner" value="([^"]+)"', html).group(1)
+
+
+def _download_name(response) -> str:
+    """The file name a browser saves the download as (RFC 6266: filename* wins over filename)."""
+    header = response.headers["Content-Disposition"]
+    header.encode("latin-1")  # a WSGI server can only send Latin-1 headers; anything else is a 500
+    kind, options = parse_options_header(header)
+    assert kind == "attachment"
+    return options["filename"]  # werkzeug decodes an RFC 5987 filename* into this
 
 
 @pytest.fixture
@@ -416,7 +427,7 @@ def test_result_documents_hold_name_municipality_cohort_date_and_answers(learner
     db.session.commit()
     response = learner_client.get("/modules/alfa/oefening/resultaat.pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
-    assert 'filename="oefening-zelfscan-test.pdf"' in response.headers["Content-Disposition"]
+    assert _download_name(response) == "oefening-zelfscan-test.pdf"
     text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
     for expected in ("Daan de Vries", "Amsterdam", "Groep Amstelland", "Zelfscan test", "Ingeleverd op",
                      "Weten we welk probleem we oplossen?", "Alleen signalen van partners.", "nee"):
@@ -484,3 +495,217 @@ def test_other_roles_get_no_learner_pages(client, login, course):
     assert client.get("/modules").status_code == 403
     assert client.post("/modules/alfa/oefening", data={"item-probleem-explanation": "x"}).status_code == 403
     assert db.session.scalar(select(func.count(ExerciseAnswer.id))) == 0
+
+
+# ---------------------------------------------------------------------------------------------------- code review
+
+
+def _certify(enrollment, when=None):
+    """Complete the enrolment on paper and issue its certificate."""
+    enrollment.completed_at = when or services.utcnow()
+    certificate = services.issue_certificate(enrollment)
+    if when is not None:
+        certificate.issued_at = when
+    db.session.flush()
+    return certificate
+
+
+def test_certificate_stays_reachable_after_a_new_enrolment(client, login, enrollment, course):
+    certificate = _certify(enrollment)
+    make_enrollment(enrollment.user, make_cohort(name="Groep Nieuw"))  # enrolled again: a clean record
+    db.session.commit()
+    login(enrollment.user)
+    html = _html(client.get("/certificaat"))
+    assert certificate.code in html and "Groep Amstelland" in html
+    assert f'href="/certificaat.pdf?code={certificate.code}"' in html
+    response = client.get("/certificaat.pdf")
+    assert response.status_code == 200 and certificate.code in _download_name(response)
+    assert client.get(f"/certificaat.pdf?code={certificate.code}").status_code == 200
+
+
+def test_certificate_stays_reachable_after_withdrawal(client, login, enrollment, course):
+    from ebw_training.cohorts.services import withdraw
+
+    certificate = _certify(enrollment)
+    withdraw(enrollment)
+    db.session.commit()
+    login(enrollment.user)
+    html = _html(client.get("/modules"))
+    assert "niet ingeschreven voor een groep" in html and 'href="/certificaat"' in html
+    html = _html(client.get("/certificaat"))
+    assert "niet ingeschreven" not in html and certificate.code in html
+    response = client.get("/certificaat.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    text = PdfReader(io.BytesIO(response.data)).pages[0].extract_text()
+    assert certificate.code in text and "Daan de Vries" in text
+
+
+def test_every_certificate_is_listed_newest_first_and_only_own_ones_download(client, login, enrollment, course):
+    from datetime import datetime
+
+    old = _certify(enrollment, datetime(2025, 6, 1, 12, 0))
+    again = make_enrollment(enrollment.user, make_cohort(name="Groep Herhaling"))
+    new = _certify(again, datetime(2026, 6, 1, 12, 0))
+    stranger = _certify(make_enrollment(make_learner(name="Iemand Anders"), make_cohort()))
+    db.session.commit()
+    login(enrollment.user)
+    html = _html(client.get("/certificaat"))
+    assert html.index(new.code) < html.index(old.code)
+    assert "Groep Herhaling" in html and "Groep Amstelland" in html and stranger.code not in html
+    assert new.code in _download_name(client.get("/certificaat.pdf"))  # without a code: the newest
+    assert old.code in _download_name(client.get(f"/certificaat.pdf?code={old.code.lower()}"))
+    assert client.get(f"/certificaat.pdf?code={stranger.code}").status_code == 404  # not yours
+    assert client.get("/certificaat.pdf?code=EBW-ZZZZ-ZZZZ").status_code == 404
+    assert client.get("/certificaat.pdf?code=").status_code == 404
+
+
+def test_learner_without_enrolment_or_certificate_still_gets_the_calm_page(client, login, course):
+    learner = make_learner()
+    db.session.commit()
+    login(learner)
+    html = _html(client.get("/certificaat"))
+    assert "niet ingeschreven voor een groep" in html and 'href="/certificaat"' not in html
+    assert client.get("/certificaat.pdf").status_code == 404
+
+
+def _unicode_course(course):
+    """The test course with an exercise title outside Latin-1 (it names the result documents)."""
+    from dataclasses import replace
+
+    alfa = course.module("alfa")
+    exercise = replace(alfa.exercise, title="Ĳverig oefenen met Ōta")
+    return replace(course, modules=tuple(replace(m, exercise=exercise) if m.slug == "alfa" else m
+                                         for m in course.modules))
+
+
+def test_downloads_with_names_outside_latin_1(app, client, login, course):
+    """A name or title with Ĳ or Ō gives a valid header (filename* per RFC 5987), not a broken download."""
+    from .conftest import install_course
+
+    changed = _unicode_course(course)
+    install_course(app, changed)
+    enrollment = make_enrollment(make_learner(name="Ĳsbrand Ōta"), make_cohort(name="Groep Ōsaka"))
+    services.submit_exercise(enrollment, changed.module("alfa"), CHECKLIST_DONE)
+    certificate = _certify(enrollment)
+    db.session.commit()
+    login(enrollment.user)
+    pdf = client.get("/modules/alfa/oefening/resultaat.pdf")
+    assert pdf.status_code == 200 and _download_name(pdf) == "oefening-ĳverig-oefenen-met-ōta.pdf"
+    assert "Ĳsbrand Ōta" in "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages)
+    docx = client.get("/modules/alfa/oefening/resultaat.docx")
+    assert docx.status_code == 200 and _download_name(docx) == "oefening-ĳverig-oefenen-met-ōta.docx"
+    cells = [c.text for t in Document(io.BytesIO(docx.data)).tables for r in t.rows for c in r.cells]
+    assert "Ĳsbrand Ōta" in cells
+    cert = client.get("/certificaat.pdf")
+    assert cert.status_code == 200 and _download_name(cert) == f"certificaat-{certificate.code}.pdf"
+    assert "Ĳsbrand Ōta" in PdfReader(io.BytesIO(cert.data)).pages[0].extract_text()
+    data = client.get("/mijn-gegevens.json")
+    assert data.status_code == 200 and _download_name(data).startswith("mijn-gegevens-")
+    assert data.headers["Cache-Control"] == "no-store"
+
+
+def test_restoring_kept_answers_twice_is_harmless(client, login, enrollment, course):
+    """A double click on "Zet deze antwoorden terug" or "Niet terugzetten": the second finds nothing, no error."""
+    login(enrollment.user)
+    owner = _owner(_html(client.get("/modules/alfa/oefening")))
+    client.post("/logout")
+    client.post("/modules/alfa/oefening", data={"owner": owner, "item-probleem-explanation": "Bewaard"})
+    login(enrollment.user)
+    for action in ("restore", "restore", "discard"):
+        response = client.post("/modules/alfa/oefening/terugzetten", data={"action": action})
+        assert response.status_code == 303, action
+    assert services.exercise_answer_for(enrollment, "alfa").answers["probleem"]["explanation"] == "Bewaard"
+
+
+def test_restore_after_the_exercise_was_handed_in_elsewhere_with_the_kept_answers_gone(
+        client, login, enrollment, course, monkeypatch):
+    """Restoring fails (handed in in another tab) and the kept answers are gone by then: a message, no 500."""
+    login(enrollment.user)
+    owner = _owner(_html(client.get("/modules/alfa/oefening")))
+    client.post("/logout")
+    client.post("/modules/alfa/oefening", data={"owner": owner, "item-probleem-explanation": "Bewaard"})
+    services.submit_exercise(enrollment, course.module("alfa"), CHECKLIST_DONE)
+    db.session.commit()
+    login(enrollment.user)
+    real = services.pending_draft_for
+    calls = []
+
+    def pending_then_gone(user_id, slug):
+        calls.append(slug)
+        return real(user_id, slug) if len(calls) == 1 else None  # the other tab discarded them meanwhile
+
+    monkeypatch.setattr(services, "pending_draft_for", pending_then_gone)
+    response = client.post("/modules/alfa/oefening/terugzetten", data={"action": "restore"})
+    assert response.status_code == 303
+    monkeypatch.undo()
+    assert "al ingeleverd" in _html(client.get("/modules/alfa/oefening"))
+
+
+def test_handed_in_exercise_page_tells_the_script_to_forget_the_browser_copy(learner_client, enrollment, course):
+    html = _html(learner_client.get("/modules/alfa/oefening"))
+    key = re.search(r'data-draft-key="([^"]+)"', html).group(1)
+    assert "data-forget-draft" not in html
+    services.submit_exercise(enrollment, course.module("alfa"), CHECKLIST_DONE)
+    db.session.commit()
+    html = _html(learner_client.get("/modules/alfa/oefening"))
+    assert f'data-forget-draft="{key}"' in html and "js/exercise-autosave.js" in html
+    assert "data-autosave-url" not in html
+
+
+def test_autosave_status_line_is_not_a_live_region(learner_client, course):
+    html = _html(learner_client.get("/modules/alfa/oefening"))
+    status = re.search(r"<p[^>]*data-autosave-status[^>]*>", html).group(0)
+    assert "role=" not in status and "aria-live" not in status
+    announcer = re.search(r"<p[^>]*data-autosave-announce[^>]*>", html).group(0)
+    assert 'role="status"' in announcer and "visually-hidden" in announcer
+
+
+def test_content_html_is_trusted_only_as_markup(app, learner_client, course):
+    """Lesson pages, exercise instructions and transcripts are Markup from the content loader; a plain string is
+    escaped, never printed as HTML (no |safe in the learner templates)."""
+    from dataclasses import replace
+
+    from .conftest import install_course
+
+    raw = "<script>alert(1)</script>"
+    alfa = course.module("alfa")
+    changed = replace(
+        alfa,
+        pages=(replace(alfa.pages[0], html=raw), *alfa.pages[1:]),
+        exercise=replace(alfa.exercise, instructions_html=raw),
+        video=replace(alfa.video, transcript_html=raw),
+    )
+    install_course(app, replace(course, modules=(changed, *course.modules[1:])))
+    for url in ("/modules/alfa/pagina/1", "/modules/alfa/oefening", "/modules/alfa/video"):
+        html = _html(learner_client.get(url))
+        assert raw not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html, url
+    install_course(app, course)
+    html = _html(learner_client.get("/modules/alfa/pagina/1"))
+    assert "<p>Tekst alfa 1</p>" in html and isinstance(course.module("alfa").pages[0].html, Markup)
+
+
+@pytest.mark.parametrize("slug, status, expected", [
+    ("beta", "submitted", "Ingeleverd, wacht op beoordeling"),
+    ("beta", "returned", "Teruggegeven door de trainer: pas je antwoorden aan en lever opnieuw in"),
+    ("beta", "approved", "Goedgekeurd door de trainer"),
+    ("alfa", "submitted", "Ingeleverd"),
+    ("alfa", "draft", "Concept: nog niet ingeleverd"),
+])
+def test_module_page_words_the_exercise_status_like_the_exercise_page(learner_client, enrollment, course, slug,
+                                                                     status, expected):
+    from ebw_training.learning import documents
+
+    module = course.module(slug)
+    answers = FORMAT_DONE if slug == "beta" else CHECKLIST_DONE
+    row = services.submit_exercise(enrollment, module, answers)
+    row.status = status
+    db.session.flush()
+    services.refresh_enrollment_summary(enrollment)
+    db.session.commit()
+    assert documents.exercise_status_text(status, module.requires_review) == expected
+    item = _html(learner_client.get(f"/modules/{slug}")).split(f'href="/modules/{slug}/oefening"')[1]
+    item = item.split("</li>")[0]
+    assert f">{expected}</span>" in item
+    exercise_page = _html(learner_client.get(f"/modules/{slug}/oefening"))
+    assert documents.status_text(services.exercise_answer_for(enrollment, slug), module.requires_review) \
+        in exercise_page

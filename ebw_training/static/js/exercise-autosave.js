@@ -4,15 +4,30 @@
  * If saving fails (no connection, logged out, page expired) the answers stay there, and the next time this page
  * loads for the same learner and module they are put back into the form and saved. The entry is removed as soon as
  * the server has the answers. Without JavaScript the "Opslaan" button does the same job, and answers posted after
- * the session has gone are kept on the server (see learning/views.py keep_typed_answers). */
+ * the session has gone are kept on the server (see learning/views.py keep_typed_answers).
+ *
+ * The visible status line changes at every save and is not a live region; screen readers are told only what
+ * matters, through a separate hidden live region: the first save, a failure (once per kind of failure), the
+ * first save after a failure, and answers put back. */
 (function () {
   "use strict";
+  /* A handed-in exercise is locked and the server has the answers: remove the copy kept in this browser, so
+   * nothing stays behind on a shared computer. */
+  var handedIn = document.querySelector("[data-forget-draft]");
+  if (handedIn) {
+    try {
+      window.localStorage.removeItem("ebw-oefening:" + handedIn.getAttribute("data-forget-draft"));
+    } catch (e) { /* storage blocked: nothing was kept */ }
+    return;
+  }
   var form = document.querySelector("form[data-autosave-url]");
   if (!form || !window.fetch || !window.FormData) { return; }
   var url = form.getAttribute("data-autosave-url");
   var key = "ebw-oefening:" + form.getAttribute("data-draft-key");
   var serverSavedAt = parseInt(form.getAttribute("data-saved-at") || "0", 10);
   var status = form.querySelector("[data-autosave-status]");
+  var announcer = form.querySelector("[data-autosave-announce]");
+  var announced = null; /* kind of the last announcement: "saved", "restored" or a kind of failure */
   var meta = document.querySelector('meta[name="csrf-token"]');
   var token = meta ? meta.getAttribute("content") : "";
   var SAVE_EVERY_MS = 4000;
@@ -33,6 +48,12 @@
       status.appendChild(document.createTextNode(" "));
       status.appendChild(link);
     }
+  }
+
+  function announce(kind, text) {
+    if (!announcer || kind === announced) { return; }
+    announced = kind;
+    announcer.textContent = text;
   }
 
   function fields() {
@@ -99,17 +120,21 @@
       serverSavedAt = data.saved_at;
       if (dirty) { remember(); } else { forget(); }
       show(data.message);
+      announce("saved", data.message);
     }).catch(function (problem) {
       if (problem && (problem.kind === "locked" || problem.kind === "other_user")) {
         stopped = true;
         forget();
         show(problem.message || "");
+        announce(problem.kind, problem.message || "");
         return;
       }
       dirty = true;
       remember();
       var kind = problem && problem.kind;
-      if (kind === "login") { show(message("login"), true); } else if (kind === "expired") { show(message("expired")); } else { show(message("offline")); }
+      if (kind !== "login" && kind !== "expired") { kind = "offline"; }
+      show(message(kind), kind === "login");
+      announce(kind, message(kind));
     }).then(function () {
       saving = false;
     });
@@ -128,6 +153,7 @@
     fill(kept.fields);
     dirty = true;
     show(message("restored"));
+    announce("restored", message("restored"));
     save();
   } else if (kept) {
     forget();
