@@ -205,6 +205,13 @@ def _init_templates(app: Flask) -> None:
         text_value = f"{float(value):.{decimals}f}"
         return text_value.replace(".", ",")
 
+    @app.template_filter("procent")
+    def procent(fraction) -> str:
+        """A score as a percentage with at most one decimal, rounded half up: 0.125 -> "12,5", 0.7 -> "70"."""
+        from .timeutil import percent_text
+
+        return percent_text(fraction)
+
     @app.template_filter("uren")
     def uren(value) -> str:
         """Hours as people write them: 3, 2,5 or 2,25 (never a rounded 2,2)."""

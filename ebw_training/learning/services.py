@@ -26,7 +26,7 @@ from ..cohorts.models import Attendance, ContactSession, Enrollment
 from ..content import get_course
 from ..content.course import Course, Exercise, Module, Question, Quiz
 from ..extensions import db
-from ..timeutil import utcnow
+from ..timeutil import round_half_up, utcnow
 from .models import (
     Certificate,
     CompletionEvent,
@@ -312,7 +312,7 @@ class CourseProgress:
         scores = [mp.quiz_best for mp in self.modules if mp.module.quiz is not None and mp.quiz_best is not None]
         if not scores:
             return None
-        return round(sum(scores) * 100 / len(scores), 1)
+        return round_half_up(sum(scores) * 100 / len(scores), 1)
 
     def todo(self) -> list[tuple[ModuleProgress, list[tuple[str, int | None]]]]:
         return [(mp, mp.todo()) for mp in self.modules if not mp.complete]
@@ -565,7 +565,8 @@ def parse_segments(raw: Any, duration: float) -> list[tuple[float, float]]:
         if not isinstance(item, list | tuple) or len(item) != 2:
             raise LearningError(_("De voortgang van de video is niet goed doorgegeven."))
         start, end = item
-        if any(isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v) for v in (start, end)):
+        if any(isinstance(v, bool) or not isinstance(v, int | float) or abs(v) > 1e9 or not math.isfinite(v)
+               for v in (start, end)):  # abs() first: an int too large for a float would overflow isfinite()
             raise LearningError(_("De voortgang van de video is niet goed doorgegeven."))
         start, end = max(0.0, float(start)), min(float(duration), float(end))
         if end > start:

@@ -97,7 +97,7 @@ def _common(command):
         click.option("--municipality", default=None, help="CBS-code, zoals GM0363: deelnemers uit deze gemeente "
                                                           "en alle groepen die zij financiert."),
         click.option("--year", type=int, default=None, help="Financieringsjaar van de groep."),
-        click.option("--cohort", "cohort_id", type=int, default=None, help="Id van de groep."),
+        click.option("--cohort", "cohort_id", type=click.IntRange(1, 2**31 - 1), default=None, help="Id van de groep."),
         click.option("--as", "as_email", default=None, metavar="EMAIL",
                      help="Exporteer met het bereik van deze coördinator (zonder: landelijk)."),
         click.option("-o", "--output", required=True, metavar="FILE", help="Doelbestand (- voor stdout)."),

@@ -136,7 +136,7 @@ def _stream_csv(kind: str) -> Response:
     filters = _export_filter(scope)
     filename = services.export_filename(kind, "csv", scope, filters)
     stream = services.stream_csv_export(kind, scope, filters, actor_id=current_user.id, via="web", filename=filename)
-    response = Response(stream_with_context(stream), mimetype=services.MIMETYPES["csv"])
+    response = Response(stream_with_context(stream), content_type=services.MIMETYPES["csv"])
     response.headers["Content-Disposition"] = _attachment(filename)
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -150,7 +150,7 @@ def _send_built(kind: str, fmt: str, filters: services.ReportFilter | None = Non
     except services.FilterError as error:
         flash(str(error), "error")
         return redirect(url_for("reporting.index", **filters.query_args()))
-    response = Response(_FileStream(handle), mimetype=services.MIMETYPES[fmt], direct_passthrough=True)
+    response = Response(_FileStream(handle), content_type=services.MIMETYPES[fmt], direct_passthrough=True)
     response.headers["Content-Length"] = str(result.size)
     response.headers["Content-Disposition"] = _attachment(result.filename)
     response.headers["X-Export-SHA256"] = result.sha256

@@ -605,3 +605,19 @@ def test_kept_answers_already_used_elsewhere_are_not_restored_twice(enrollment, 
     row = services.restore_pending_draft(enrollment, alfa, kept)
     assert row.answers["probleem"]["explanation"] == "B"
     assert db.session.scalar(select(func.count(PendingDraft.id))) == 0
+
+
+def test_quiz_average_rounds_half_up():
+    from ebw_training.timeutil import percent_text, round_half_up
+
+    assert round_half_up(6.25) == 6.3 and round_half_up(77.25) == 77.3 and round_half_up(6.249) == 6.2
+    assert percent_text(0.125) == "12,5" and percent_text(0.7) == "70" and percent_text(0.6944) == "69,4"
+
+
+def test_huge_numbers_in_video_reports_are_refused(enrollment, course):
+    import pytest
+
+    module = course.module("alfa")
+    for bad in ([[0, 10**400]], [[-(10**30), 5]], [[0, 1e300]]):
+        with pytest.raises(services.LearningError):
+            services.record_video_progress(enrollment, module, bad)

@@ -225,7 +225,7 @@ def test_quiz_double_submit_stores_one_attempt_and_result_page(learner_client, e
     assert first.headers["Location"] == second.headers["Location"]
     assert db.session.scalar(select(func.count(QuizAttempt.id))) == 1
     html = _html(learner_client.get(first.headers["Location"]))
-    assert "Je score: 8%" in html and "nog niet gehaald" in html
+    assert "Je score: 8,3%" in html and "nog niet gehaald" in html
     assert "Niet goed: gevoel is geen kennis." in html  # feedback per chosen option
     assert "EBW combineert kennis uit onderzoek en praktijk." in html  # explanation
     assert "Niet goed beantwoord." in html

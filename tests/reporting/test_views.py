@@ -352,3 +352,15 @@ def test_export_lists_show_status_labels_and_plain_words(world, client, login):
     detail = client.get(f"/coordinator/exports/{event.id}").get_data(as_text=True)
     assert "status niet gestart" in detail and "niet_gestart" not in detail
     assert "opdrachtregel" not in detail and "technisch beheer, voor alle gemeenten" in detail
+
+
+def test_csv_download_has_one_charset(client, app_ctx):
+    from ebw_training.extensions import db
+    from tests.factories import make_user
+
+    user = make_user("coordinator")
+    db.session.commit()
+    client.post("/login", data={"email": user.email, "password": "Test-wachtwoord-voor-tests"})
+    response = client.get("/coordinator/export/deelnemers.csv")
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+    response.close()
