@@ -208,7 +208,7 @@ def _init_templates(app: Flask) -> None:
     @app.template_filter("procent")
     def procent(fraction) -> str:
         """A score as a percentage with at most one decimal, rounded half up: 0.125 -> "12,5", 0.7 -> "70"."""
-        from .timeutil import percent_text
+        from .formatting import percent_text
 
         return percent_text(fraction)
 

@@ -26,7 +26,8 @@ from ..cohorts.models import Attendance, ContactSession, Enrollment
 from ..content import get_course
 from ..content.course import Course, Exercise, Module, Question, Quiz
 from ..extensions import db
-from ..timeutil import round_half_up, utcnow
+from ..formatting import round_half_up
+from ..timeutil import utcnow
 from .models import (
     Certificate,
     CompletionEvent,

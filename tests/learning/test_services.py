@@ -608,7 +608,7 @@ def test_kept_answers_already_used_elsewhere_are_not_restored_twice(enrollment, 
 
 
 def test_quiz_average_rounds_half_up():
-    from ebw_training.timeutil import percent_text, round_half_up
+    from ebw_training.formatting import percent_text, round_half_up
 
     assert round_half_up(6.25) == 6.3 and round_half_up(77.25) == 77.3 and round_half_up(6.249) == 6.2
     assert percent_text(0.125) == "12,5" and percent_text(0.7) == "70" and percent_text(0.6944) == "69,4"
