@@ -65,6 +65,15 @@ def _pdf(orientation: str = "portrait"):
     pdf.set_creator("EBW Leeromgeving")
     pdf.set_author(ORGANISATION)
     pdf.set_lang("nl")
+    return pdf, setup_fonts(pdf, "documents")
+
+
+def setup_fonts(pdf, what: str = "documents") -> str | None:
+    """Add the body font and the fallback fonts (emoji, other scripts) to a PDF.
+
+    Returns the family name, or None when no TrueType font exists: the PDF then uses Helvetica,
+    which only knows Latin-1. Shared by the learner documents and the coordinators' reports.
+    """
     family = None
     for regular, bold in FONT_CANDIDATES:
         regular_path, bold_path = _find(regular), _find(bold)
@@ -74,9 +83,9 @@ def _pdf(orientation: str = "portrait"):
             family = "body"
             break
     if family is None:
-        log.warning("No TrueType font found; documents fall back to Helvetica (Latin-1 only)")
+        log.warning("No TrueType font found; %s fall back to Helvetica (Latin-1 only)", what)
         pdf.core_fonts_encoding = "latin-1"
-        return pdf, None
+        return None
     fallbacks = []
     for index, (regular, bold) in enumerate(FALLBACK_FONTS):
         regular_path = _find(regular)
@@ -89,7 +98,7 @@ def _pdf(orientation: str = "portrait"):
             fallbacks.append(name)
     if fallbacks:
         pdf.set_fallback_fonts(fallbacks, exact_match=False)
-    return pdf, family
+    return family
 
 
 class _Writer:

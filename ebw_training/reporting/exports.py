@@ -17,7 +17,6 @@ from __future__ import annotations
 import csv
 import io
 import logging
-import os
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -222,20 +221,6 @@ def write_xlsx(out: IO[bytes], title: str, columns: tuple[tuple[str, str], ...],
 # Latin-1 are replaced, so an export never fails for want of a font.
 
 
-def _font_file(relative: str | None) -> str | None:
-    """The path of a font file under one of learning.documents' font directories (as documents._find)."""
-    from ..learning import documents
-
-    if not relative:
-        return None
-    env_dir = os.environ.get("EBW_FONT_DIR")
-    for base in ((env_dir,) if env_dir else ()) + tuple(documents.FONT_DIRS):
-        path = os.path.join(base, relative)
-        if os.path.isfile(path):
-            return path
-    return None
-
-
 _LATIN1_STANDINS = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-",
                                   "\u2014": "-", "\u20ac": "EUR"})
 
@@ -247,32 +232,10 @@ def latin1_text(value: str) -> str:
 
 
 def _setup_fonts(pdf) -> str | None:
-    """Add the body font (and the fallback fonts) to the PDF; the family name, or None for Helvetica."""
+    """The same fonts as the learner documents (learning.documents.setup_fonts)."""
     from ..learning import documents
 
-    for regular, bold in documents.FONT_CANDIDATES:
-        regular_path = _font_file(regular)
-        if regular_path:
-            pdf.add_font("body", "", regular_path)
-            pdf.add_font("body", "B", _font_file(bold) or regular_path)
-            break
-    else:
-        log.warning("No TrueType font found; reports fall back to Helvetica (Latin-1 only)")
-        pdf.core_fonts_encoding = "latin-1"
-        return None
-    fallbacks = []
-    for index, (regular, bold) in enumerate(documents.FALLBACK_FONTS):
-        regular_path = _font_file(regular)
-        if regular_path:
-            name = f"fallback{index}"
-            pdf.add_font(name, "", regular_path)
-            bold_path = _font_file(bold)
-            if bold_path:
-                pdf.add_font(name, "B", bold_path)
-            fallbacks.append(name)
-    if fallbacks:
-        pdf.set_fallback_fonts(fallbacks, exact_match=False)
-    return "body"
+    return documents.setup_fonts(pdf, "reports")
 
 
 def _new_pdf(footer_text: str, orientation: str = "portrait"):
