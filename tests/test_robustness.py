@@ -10,7 +10,6 @@ from __future__ import annotations
 from html.parser import HTMLParser
 
 import pytest
-from flask import url_for
 
 from ebw_training.accounts.permissions import access_of
 
@@ -96,11 +95,6 @@ def test_bad_url_parameters_are_404_not_5xx(client):
     for path in ("/modules/%00", "/modules/" + "x" * 3000, "/verify/" + "%E2%80%AE" * 50, "/media/../wsgi.py",
                  "/media/%2e%2e/wsgi.py", "/wachtwoord-kiezen/" + "a" * 500, "/admin/gebruikers/99999999999999999999"):
         assert client.get(path).status_code < 500, path
-
-
-def test_url_for_is_available(app):
-    with app.test_request_context():
-        assert url_for("pages.index") == "/"
 
 
 class _FormReader(HTMLParser):
