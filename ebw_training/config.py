@@ -29,7 +29,9 @@ def _int(name: str, default: int) -> int:
 class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")  # default filled in by create_app (instance folder)
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # Server databases: test a pooled connection before use (a restarted PostgreSQL must not cause errors).
+    # SQLite files need no ping; create_app drops it for them.
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "pool_recycle": 1800}
     EBW_BASE_URL = os.environ.get("EBW_BASE_URL", "http://127.0.0.1:5000")
     EBW_CONTENT_DIR = os.environ.get("EBW_CONTENT_DIR", str(PROJECT_ROOT))
 
