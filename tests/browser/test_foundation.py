@@ -93,3 +93,32 @@ def test_trainer_pages_are_accessible(page, live_server, login_as, assert_no_axe
     page.click("input[name=return]")
     assert page.url.endswith("/trainer/groepen/1/oefeningen")
     assert "teruggegeven" in page.inner_text("main")
+
+
+def _tab_to(page, predicate_js: str, limit: int = 60) -> None:
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(predicate_js):
+            return
+    raise AssertionError(f"keyboard focus never reached: {predicate_js}")
+
+
+def test_keyboard_only_login_and_reading(page, live_server):
+    """Log in, open a lesson page and mark it as read with the keyboard alone; focus is always visible."""
+    page.goto(live_server + "/login")
+    _tab_to(page, "document.activeElement.id === 'email'")
+    page.keyboard.type("deelnemer@ebw.example.nl")
+    _tab_to(page, "document.activeElement.id === 'password'")
+    page.keyboard.type("Demo-wachtwoord-2026")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url.endswith("/modules")
+    page.goto(live_server + "/modules/wat-is-ebw/pagina/1")
+    _tab_to(page, "document.activeElement.closest('form') !== null && "
+                  "(document.activeElement.closest('form').action || '').includes('/gelezen')")
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline not in ("", "none"), "focused control has no visible outline"
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    page.goto(live_server + "/modules/wat-is-ebw/pagina/1")
+    assert "Je hebt deze pagina gelezen." in page.inner_text("main")
