@@ -240,22 +240,29 @@ def _init_errors(app: Flask) -> None:
         403: (_l("Geen toegang"), _l("Je hebt geen toegang tot deze pagina.")),
         404: (_l("Pagina niet gevonden"), _l("Deze pagina bestaat niet (meer). Controleer het adres.")),
         405: (_l("Niet toegestaan"), _l("Deze actie kan niet op deze manier.")),
+        409: (_l("Dit was al opgeslagen"),
+              _l("Dit was al opgeslagen, misschien omdat je twee keer klikte. Ga terug en ververs de pagina.")),
         413: (_l("Bestand te groot"), _l("Het bestand is te groot.")),
         429: (_l("Te veel pogingen"), _l("Je hebt het te vaak geprobeerd. Wacht een kwartier en probeer het opnieuw.")),
         500: (_l("Er ging iets mis"), _l("Er ging iets mis aan onze kant. Probeer het later opnieuw.")),
     }
 
+    def error_page(code: int, title=None, message=None):
+        default_title, default_message = messages[code]
+        return render_template("error.html", code=code, title=title or default_title,
+                               message=message or default_message), code
+
     def render_error(error):
         code = getattr(error, "code", 500) or 500
         if code not in messages:
             code = 500
-        title, message = messages[code]
         if code == 500:
             db.session.rollback()
-        return render_template("error.html", code=code, title=title, message=message), code
+        return error_page(code)
 
     for code in messages:
-        app.register_error_handler(code, render_error)
+        if code != 409:
+            app.register_error_handler(code, render_error)
 
     from flask_wtf.csrf import CSRFError
     from sqlalchemy.exc import DataError, IntegrityError
@@ -265,23 +272,14 @@ def _init_errors(app: Flask) -> None:
         # Input the database cannot store (a value too long for its column, an invalid byte): refuse calmly.
         db.session.rollback()
         app.logger.warning("data error answered with 400: %s", error.orig)
-        title, message = messages[400]
-        return render_template("error.html", code=400, title=title, message=message), 400
+        return error_page(400)
 
     @app.errorhandler(IntegrityError)
     def integrity_error(error):
         # Two requests raced to store the same thing (a double click, two tabs): the first one won.
         db.session.rollback()
         app.logger.info("integrity error answered with 409: %s", error.orig)
-        return (
-            render_template(
-                "error.html",
-                code=409,
-                title=_l("Dit was al opgeslagen"),
-                message=_l("Dit was al opgeslagen, misschien omdat je twee keer klikte. Ga terug en ververs de pagina."),
-            ),
-            409,
-        )
+        return error_page(409)
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):
@@ -290,15 +288,8 @@ def _init_errors(app: Flask) -> None:
 
             message = _l("Dit formulier is verlopen. Ververs de pagina en probeer het opnieuw.")
             return jsonify(ok=False, message=str(message)), 400
-        return (
-            render_template(
-                "error.html",
-                code=400,
-                title=_l("Formulier verlopen"),
-                message=_l("Dit formulier is verlopen. Ga terug, ververs de pagina en verstuur het opnieuw."),
-            ),
-            400,
-        )
+        return error_page(400, _l("Formulier verlopen"),
+                          _l("Dit formulier is verlopen. Ga terug, ververs de pagina en verstuur het opnieuw."))
 
 
 def database_ok() -> bool:
