@@ -30,6 +30,7 @@ run: $(STAMP) instance/secret_key
 
 test: $(TEST_STAMP)
 	$(FLASK) ebw check-content
+	$(VENV)/bin/bandit -c pyproject.toml -q -r ebw_training --severity-level medium
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: $(TEST_STAMP)
