@@ -16,10 +16,10 @@ from sqlalchemy import delete, func, select, update
 
 from ..accounts.models import LoginAttempt, MailMessage, PasswordResetToken, User
 from ..cohorts.models import Cohort, Enrollment
+from ..core.audit import record_audit
 from ..extensions import db
 from ..learning.models import Certificate, ExerciseAnswer, PendingDraft
 from ..timeutil import utcnow
-from .services import record_audit
 
 ANONYMOUS_NAME = "Geanonimiseerd"
 

@@ -11,8 +11,9 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import lazyload
 
 from ..accounts.models import User
-from ..accounts.services import ValidationError, get_municipality, get_user_by_email
-from ..admin.services import record_audit
+from ..accounts.services import get_municipality, get_user_by_email
+from ..core.audit import record_audit
+from ..core.errors import ValidationError
 from ..extensions import db
 from ..timeutil import utcnow
 from .models import Cohort, Enrollment, cohort_trainer, new_enrolment_code

@@ -15,7 +15,7 @@ import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from flask_babel import gettext as _
@@ -25,8 +25,8 @@ from sqlalchemy.orm import contains_eager
 from ..cohorts.models import Attendance, ContactSession, Enrollment
 from ..content import get_course
 from ..content.course import Course, Exercise, Module, Question, Quiz
+from ..core.formatting import minutes_to_hours, round_half_up
 from ..extensions import db
-from ..formatting import round_half_up
 from ..timeutil import utcnow
 from .models import (
     Certificate,
@@ -313,7 +313,7 @@ class CourseProgress:
         scores = [mp.quiz_best for mp in self.modules if mp.module.quiz is not None and mp.quiz_best is not None]
         if not scores:
             return None
-        return round_half_up(sum(scores) * 100 / len(scores), 1)
+        return float(round_half_up(sum(scores) * 100 / len(scores), 1))
 
     def todo(self) -> list[tuple[ModuleProgress, list[tuple[str, int | None]]]]:
         return [(mp, mp.todo()) for mp in self.modules if not mp.complete]
@@ -492,10 +492,6 @@ def _record_status_changes(enrollment: Enrollment, progress: CourseProgress, cau
     return changed
 
 
-def _hours(minutes: int) -> Decimal:
-    return (Decimal(minutes) / Decimal(60)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-
-
 def refresh_enrollment_summary(enrollment: Enrollment, *, cause: str | None = None) -> CourseProgress:
     """Bring the enrolment's summary columns, completion history and certificate up to date.
 
@@ -522,7 +518,7 @@ def refresh_enrollment_summary(enrollment: Enrollment, *, cause: str | None = No
         .where(Attendance.enrollment_id == enrollment.id, Attendance.present.is_(True))
     )
     enrollment.contact_hours_attended = Decimal(str(attended or 0)).quantize(Decimal("0.01"))
-    enrollment.study_hours = _hours(progress.minutes_done)
+    enrollment.study_hours = minutes_to_hours(progress.minutes_done)
     if progress.complete and enrollment.completed_at is None:
         enrollment.completed_at = utcnow()
     db.session.flush()
@@ -970,7 +966,7 @@ def issue_certificate(enrollment: Enrollment, course: Course | None = None) -> C
     for _attempt in range(20):
         _insert_ignore(Certificate, {
             "enrollment_id": enrollment.id, "code": new_certificate_code(), "issued_at": utcnow(),
-            "holder_name": (enrollment.user.name or "")[:120], "study_hours": float(_hours(course.total_minutes)),
+            "holder_name": (enrollment.user.name or "")[:120], "study_hours": float(minutes_to_hours(course.total_minutes)),
             "content_version": course.version or "onbekend",
         })
         certificate = certificate_for(enrollment)

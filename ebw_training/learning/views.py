@@ -34,11 +34,11 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from markupsafe import Markup
 
-from ..accounts.permissions import public, roles_required
-from ..accounts.services import external_url
 from ..cohorts.services import current_enrollment
 from ..content import get_course
 from ..content.course import Module
+from ..core.permissions import public, roles_required
+from ..core.urls import external_url
 from ..extensions import csrf, db
 from ..timeutil import local
 from . import documents, services

@@ -10,6 +10,7 @@ import pytest
 from docx import Document
 from pypdf import PdfReader
 
+from ebw_training.core import pdf
 from ebw_training.extensions import db
 from ebw_training.learning import documents, services
 
@@ -59,7 +60,7 @@ def test_exercise_docx_has_every_answer(app_ctx):
 
 
 def test_documents_without_any_truetype_font_still_work(app_ctx, monkeypatch, tmp_path):
-    monkeypatch.setattr(documents, "FONT_DIRS", (str(tmp_path),))
+    monkeypatch.setattr(pdf, "FONT_DIRS", (str(tmp_path),))
     monkeypatch.delenv("EBW_FONT_DIR", raising=False)
     text = _pdf_text(documents.exercise_pdf(_doc()))
     assert "Zoë de Wit" in text and "Súdwest-Fryslân" in text  # Latin-1 survives; the rest is replaced

@@ -607,11 +607,28 @@ def test_kept_answers_already_used_elsewhere_are_not_restored_twice(enrollment, 
     assert db.session.scalar(select(func.count(PendingDraft.id))) == 0
 
 
-def test_quiz_average_rounds_half_up():
-    from ebw_training.formatting import percent_text, round_half_up
+def test_quiz_average_rounds_half_up(app_ctx):
+    from decimal import Decimal
 
-    assert round_half_up(6.25) == 6.3 and round_half_up(77.25) == 77.3 and round_half_up(6.249) == 6.2
-    assert percent_text(0.125) == "12,5" and percent_text(0.7) == "70" and percent_text(0.6944) == "69,4"
+    from ebw_training.core.formatting import hours, number, percent, round_half_up
+
+    assert round_half_up(6.25) == Decimal("6.3") and round_half_up(77.25) == Decimal("77.3")
+    assert round_half_up(6.249) == Decimal("6.2") and round_half_up(0.285, 2) == Decimal("0.29")
+    assert percent(0.125) == "12,5" and percent(0.7) == "70" and percent(0.6944) == "69,4"
+    assert number(2.25) == "2,3" and hours(2.25) == "2,25" and hours(3) == "3"
+
+
+def test_numbers_follow_the_interface_language(app_ctx):
+    """The `getal` filter wrote a decimal comma in the English interface too; documents stay Dutch."""
+    from flask_babel import force_locale
+
+    from ebw_training.core.formatting import hours, number, percent, percentage
+
+    with force_locale("en"):
+        assert number(2.5) == "2.5" and percent(0.125) == "12.5" and hours(2.25) == "2.25"
+        assert percentage(12.5) == "12.5 %" and number(2.5, locale="nl") == "2,5"
+    with force_locale("nl"):
+        assert number(2.5) == "2,5" and percent(0.125) == "12,5" and percentage(12.5) == "12,5 %"
 
 
 def test_huge_numbers_in_video_reports_are_refused(enrollment, course):
