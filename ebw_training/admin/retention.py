@@ -82,7 +82,7 @@ def run_retention(days: int, *, dry_run: bool = False, actor=None) -> RetentionR
 
 def _initials(name: str) -> str:
     """"Oud Deelnemer" -> "O. D.": what the verification page shows (as "O.D."), and nothing more."""
-    from ..learning.services import initials
+    from ..learning.certificates import initials
 
     return " ".join(f"{letter}." for letter in initials(name).split(".") if letter)
 

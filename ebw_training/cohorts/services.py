@@ -342,7 +342,7 @@ def record_attendance(cohort: Cohort, session_id: int, present_ids: set[int], ac
 
     Withdrawn learners are not on the form, so their attendance is left as it was.
     """
-    from ..learning.services import refresh_enrollment_summary
+    from ..learning.progress import refresh_enrollment_summary
     from .models import Attendance, ContactSession
 
     session = db.session.get(ContactSession, session_id)

@@ -99,7 +99,7 @@ def review(cohort_id: int, answer_id: int):
     answer, enrollment = found
     from ..content import get_course
     from ..content.types import EXERCISE_KINDS
-    from ..learning import services as learning
+    from ..learning.exercises import review_exercise
 
     module = get_course().module(answer.module_slug)
     form = ReviewForm()
@@ -108,9 +108,9 @@ def review(cohort_id: int, answer_id: int):
     if form.validate_on_submit():
         decision = "approved" if form.approve.data else "returned" if form.return_.data else None
         try:
-            learning.review_exercise(answer, decision=decision, feedback=form.feedback.data, reviewer=current_user)
+            review_exercise(answer, decision=decision, feedback=form.feedback.data, reviewer=current_user)
             db.session.commit()
-        except learning.LearningError as error:
+        except ValidationError as error:
             db.session.rollback()
             form.feedback.errors = list(form.feedback.errors) + [error.message]
         else:

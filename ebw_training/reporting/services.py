@@ -3,7 +3,7 @@
 Every page, export and CLI command of this package builds its query with `scoped_select()`, so
 the scope rule (national coordinators and admins see everything; a municipal coordinator sees
 the learners of their municipality plus the cohorts their municipality funds) lives in exactly
-one place. Exports read the summary columns that learning.services keeps on each enrolment:
+one place. Exports read the summary columns that learning.progress keeps on each enrolment:
 one streamed SELECT, never a per-row progress calculation (docs/architecture.md, docs/exports.md).
 """
 
