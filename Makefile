@@ -30,6 +30,7 @@ run: $(STAMP) instance/secret_key
 
 test: $(TEST_STAMP)
 	$(FLASK) ebw check-content
+	$(FLASK) ebw check-guessing
 	$(VENV)/bin/bandit -c pyproject.toml -q -r ebw_training --severity-level medium
 	$(PY) -m pytest $(PYTEST_ARGS)
 
@@ -41,6 +42,7 @@ lint: $(TEST_STAMP)
 
 check-content: $(STAMP)
 	$(FLASK) ebw check-content
+	$(FLASK) ebw check-guessing
 
 media: $(STAMP)
 	$(PY) -m pip install -q -e '.[media]'

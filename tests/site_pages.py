@@ -14,13 +14,16 @@ from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from ebw_training.accounts.models import MailMessage, User
-from ebw_training.accounts.permissions import access_of
 from ebw_training.cohorts.models import Cohort, ContactSession
 from ebw_training.cohorts.services import current_enrollment
 from ebw_training.content import EXTENSION_KEY
+from ebw_training.core.permissions import access_of
 from ebw_training.demo import DEMO_COHORT, load_demo
 from ebw_training.extensions import db
-from ebw_training.learning import services
+from ebw_training.learning import certificates, progress
+from ebw_training.learning import exercises as exercise_service
+from ebw_training.learning import pages as page_service
+from ebw_training.learning import quiz as quiz_service
 from ebw_training.learning.models import ExerciseAnswer, VideoProgress
 from ebw_training.timeutil import utcnow
 
@@ -63,7 +66,7 @@ def _form_for_quiz(quiz, right: bool) -> MultiDict:
 
 def complete_modules(app, email: str, skip: str | None = None) -> None:
     """Finish every module but `skip` through the services, as the learner would, to keep tests fast."""
-    from ebw_training.content.types import EXERCISE_KINDS
+    from ebw_training.content.exercise_kinds import EXERCISE_KINDS
 
     with app.test_request_context():
         user = db.session.scalar(select(User).where(User.email == email))
@@ -72,10 +75,10 @@ def complete_modules(app, email: str, skip: str | None = None) -> None:
             if module.slug == skip:
                 continue
             for page in module.pages:
-                services.mark_page_read(enrollment, module, page.number)
+                page_service.mark_page_read(enrollment, module, page.number)
             if module.quiz:
-                services.submit_quiz(enrollment, module, _form_for_quiz(module.quiz, True),
-                                     services.new_submission_token())
+                quiz_service.submit_quiz(enrollment, module, _form_for_quiz(module.quiz, True),
+                                         quiz_service.new_submission_token(enrollment, module))
             if module.exercise:
                 exercise = module.exercise
                 kind = EXERCISE_KINDS[exercise.kind]
@@ -83,7 +86,7 @@ def complete_modules(app, email: str, skip: str | None = None) -> None:
                 for item in exercise.items:
                     fields.add(f"item-{item.id}-scale", exercise.scale[0] if exercise.scale else "")
                     fields.add(f"item-{item.id}-text", f"Antwoord op {item.id}")
-                services.submit_exercise(enrollment, module, kind.answers_from_form(exercise, fields))
+                exercise_service.submit_exercise(enrollment, module, kind.answers_from_form(exercise, fields))
         db.session.commit()
         db.session.remove()
 
@@ -100,7 +103,7 @@ def _watch_videos(app, email: str) -> None:
                                          segments=[[0.0, video.duration]], watched_at=utcnow(),
                                          content_version=module.version or "onbekend"))
         db.session.flush()
-        services.refresh_enrollment_summary(enrollment, cause="Video bekeken")
+        progress.refresh_enrollment_summary(enrollment, cause="Video bekeken")
         db.session.commit()
         db.session.remove()
 
@@ -115,12 +118,12 @@ def build_site(app) -> Site:
     with app.test_request_context():
         course = app.extensions[EXTENSION_KEY]
         finished = current_enrollment(db.session.scalar(select(User).where(User.email == FINISHED)))
-        certificate = services.issue_certificate(finished)
+        certificate = certificates.issue_certificate(finished)
         learner = current_enrollment(db.session.scalar(select(User).where(User.email == LEARNER)))
         first = course.modules[0]
-        services.mark_page_read(learner, first, 1)
-        attempt, _new = services.submit_quiz(learner, first, _form_for_quiz(first.quiz, False),
-                                             services.new_submission_token())
+        page_service.mark_page_read(learner, first, 1)
+        attempt, _new = quiz_service.submit_quiz(learner, first, _form_for_quiz(first.quiz, False),
+                                                 quiz_service.new_submission_token(learner, first))
         cohort = db.session.scalar(select(Cohort).where(Cohort.name == DEMO_COHORT))
         from datetime import date
 
@@ -162,7 +165,7 @@ def build_site(app) -> Site:
             if module.video:
                 learner_pages.append(url_for("learning.video", slug=module.slug))
         learner_pages.append(url_for("learning.quiz_result", slug=first.slug, attempt_id=attempt.id))
-        finished_attempt = services.attempts_for(finished, first.slug)[0]
+        finished_attempt = quiz_service.attempts_for(finished, first.slug)[0]
         site.extra = {
             "learner": learner_pages,
             "finished": [url_for("learning.quiz_result", slug=first.slug, attempt_id=finished_attempt.id),
@@ -175,7 +178,7 @@ def build_site(app) -> Site:
             "anonymous": [("/login", {"email": "geen-adres", "password": ""}),
                           ("/register", {"email": "x", "name": "", "password": "kort"}),
                           ("/wachtwoord-vergeten", {"email": "geen-adres"})],
-            "learner": [(url_for("learning.quiz", slug=first.slug), {"token": services.new_submission_token()}),
+            "learner": [(url_for("learning.quiz", slug=first.slug), {"token": "geen-geldig-formulier"}),
                         (url_for("learning.exercise", slug=exercise_module.slug), {"action": "submit"})],
             "admin": [(url_for("admin.user_new"), {"email": "geen-adres", "name": ""}),
                       (url_for("admin.cohort_edit"), {"name": "", "year": "nooit"})],

@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from .embed import external_embed
+
 
 @dataclass(frozen=True)
 class Page:
@@ -44,6 +46,8 @@ class Question:
     explanation: str = ""
     explanation_html: str = ""
     line: int = 0
+    group: str = ""  # topic within a question bank: a draw takes a fixed share from each group
+    distractors: tuple[str, ...] = ()  # matching: extra right-hand choices without a left side
 
 
 @dataclass(frozen=True)
@@ -55,6 +59,15 @@ class Quiz:
     questions: tuple[Question, ...]
     version: str  # sha256 of the file
     path: str = ""
+    draw: int | None = None  # questions per attempt, drawn from the bank; None: all of them
+
+    @property
+    def per_attempt(self) -> int:
+        """How many questions one attempt shows."""
+        return min(self.draw or len(self.questions), len(self.questions))
+
+    def question(self, question_id: str) -> Question | None:
+        return next((q for q in self.questions if q.id == question_id), None)
 
 
 @dataclass(frozen=True)
@@ -92,6 +105,11 @@ class Video:
     poster: str | None = None
     transcript_html: str = ""
     version: str = ""
+    # The YouTube or Vimeo player address of an external video, found once when the content loads.
+    embed_url: str | None = field(init=False, default=None)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "embed_url", external_embed(self.external_url))
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,8 @@ from ebw_training.accounts.models import User
 from ebw_training.cohorts.services import current_enrollment
 from ebw_training.content import EXTENSION_KEY
 from ebw_training.extensions import db
-from ebw_training.learning import services
+from ebw_training.learning import exercises as exercise_service
+from ebw_training.learning import segments as segment_service
 from ebw_training.learning.models import Certificate
 from tests.site_pages import complete_modules as complete_other_modules
 
@@ -199,7 +200,7 @@ def test_unsent_answers_survive_an_expired_session(app, page, live_server, login
     expect(page.locator("[data-autosave-status]")).to_contain_text("opgeslagen om", timeout=15000)
     with app.app_context():
         user = db.session.scalar(select(User).where(User.email == LEARNER))
-        row = services.exercise_answer_for(current_enrollment(user), module.slug)
+        row = exercise_service.exercise_answer_for(current_enrollment(user), module.slug)
         assert row.answers[item.id]["text"] == typed
         db.session.remove()
     page.reload()
@@ -289,7 +290,7 @@ def test_skipping_to_the_end_of_the_video_does_not_count(app, page, live_server,
 
         row = db.session.scalar(select(VideoProgress))
         assert row.watched_at is None
-        assert services.video_coverage(row.segments, module.video.duration) < 0.03
+        assert segment_service.video_coverage(row.segments, module.video.duration) < 0.03
         db.session.remove()
 
 
