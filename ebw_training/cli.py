@@ -14,6 +14,7 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
+from .core.clitypes import InputFile
 from .extensions import db
 
 ebw = AppGroup("ebw", help="EBW Leeromgeving: beheer en automatisering.")
@@ -182,7 +183,7 @@ def enroll_command(email, cohort_id, as_json):
 
 
 @ebw.command("import-learners")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.argument("file", type=InputFile())
 @click.option("--cohort", "cohort_id", required=True, type=click.IntRange(1, 2**31 - 1))
 def import_learners_command(file, cohort_id):
     """Importeer deelnemers uit CSV (kolommen naam;email;gemeente_code;functie). Alles of niets."""

@@ -50,9 +50,17 @@ def decode_csv(data: bytes) -> str:
 
 def parse_rows(text: str) -> tuple[list[dict[str, str]], list[str]]:
     """Rows keyed by column name, plus Dutch error messages with row numbers (row 1 is the header)."""
+    try:
+        return _parse_rows(text)
+    except csv.Error as error:  # a broken quote or a stray line break: say so instead of failing
+        return [], [_("Het bestand is geen geldig CSV-bestand (%(error)s). Sla het in Excel opnieuw op als CSV UTF-8.",
+                      error=str(error))]
+
+
+def _parse_rows(text: str) -> tuple[list[dict[str, str]], list[str]]:
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
-    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
     header = [(h or "").strip().lower() for h in (reader.fieldnames or [])]
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:

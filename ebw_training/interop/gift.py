@@ -36,6 +36,7 @@ from ..content.problems import Problem
 from ..content.types import ID_PATTERN, QUESTION_TYPES, TRUE_FALSE_TEXTS
 from ..content.validate import check_duplicate_ids, check_question_type, check_quiz_fields
 from ..content.yamlutil import line_of, load_yaml
+from ..core.clitypes import InputFile
 
 # Escapes are swapped for private-use characters while the structure is parsed.
 _ESCAPES = {"\\": "\ue000", "~": "\ue001", "=": "\ue002", "#": "\ue003", "{": "\ue004", "}": "\ue005", ":": "\ue006"}
@@ -529,7 +530,7 @@ gift_group = AppGroup("gift", help="Toetsvragen uitwisselen met Moodle in het GI
 
 
 @gift_group.command("import")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.argument("file", type=InputFile())
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
               help="Het toetsbestand dat wordt gemaakt, zoals quizzes/NAAM.yaml.")
 @click.option("--title", default=None, help="Titel van de toets (anders uit het GIFT-bestand).")
@@ -567,7 +568,7 @@ def import_command(file: str, output: str, title: str | None, force: bool) -> No
 
 
 @gift_group.command("export")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.argument("file", type=InputFile())
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="Het GIFT-bestand.")
 def export_command(file: str, output: str) -> None:
     """Schrijf een toets van de leeromgeving als GIFT-bestand (voor Moodle)."""
