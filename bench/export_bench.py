@@ -1,6 +1,6 @@
 """Completion records export: 100,000 enrolments (DESIGN.md section 8).
 
-- time: the real CSV export (reporting.services.completion_records through exports.csv_chunks, hashed
+- time: the real CSV export (reporting.queries.completion_records through exports.csv_chunks, hashed
   like a web download) against a plain SQL SELECT of the same joins written with csv.writer;
   target: at most 3x.
 - memory: peak RSS (VmHWM) of the same export in a fresh process, for 10,000 and for 100,000 rows
@@ -138,11 +138,11 @@ class _Sink:
 
 def export_csv(year: int | None = None) -> tuple[int, int]:
     """The real export path (inside an app context): returns (rows, bytes)."""
-    from ebw_training.reporting import exports, services
+    from ebw_training.reporting import exports, queries, scope
 
     sink = _Sink()
     rows = 0
-    records = services.completion_records(services.Scope(), services.ReportFilter(year=year))
+    records = queries.completion_records(scope.Scope(), scope.ReportFilter(year=year))
 
     def counted():
         nonlocal rows

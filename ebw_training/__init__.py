@@ -192,9 +192,11 @@ def _init_security(app: Flask) -> None:
 
 
 def _init_templates(app: Flask) -> None:
+    from .cohorts.models import status_label
     from .core.formatting import register_filters
 
     register_filters(app)
+    app.jinja_env.globals["enrollment_status_label"] = status_label
 
     @app.context_processor
     def inject_globals():
