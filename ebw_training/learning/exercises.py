@@ -11,7 +11,7 @@ from sqlalchemy import delete, select
 
 from ..cohorts.models import Enrollment
 from ..content.course import Exercise, Module
-from ..content.types import EXERCISE_KINDS
+from ..content.exercise_kinds import EXERCISE_KINDS
 from ..core.errors import ValidationError
 from ..extensions import db
 from ..timeutil import utcnow

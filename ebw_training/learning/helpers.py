@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Callable
 from functools import wraps
 
@@ -11,7 +10,6 @@ from flask import Response, abort, current_app, jsonify, render_template, reques
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
-from markupsafe import Markup
 
 from ..cohorts.services import current_enrollment
 from ..content import get_course
@@ -73,24 +71,3 @@ def download(data: bytes, filename: str, mimetype: str) -> Response:
                          conditional=False, etag=False, max_age=0)
     response.headers["Cache-Control"] = "no-store"
     return response
-
-
-_FIELDSET_OPEN = re.compile(r"\s*<fieldset\b[^>]*>")
-_DESCRIBEDBY = re.compile(r'aria-describedby="([^"]*)"')
-
-
-def described_by(html: str, element_id: str) -> Markup:
-    """Tie an error message to a rendered question: add its id to the fieldset's aria-describedby.
-
-    Kept until the question types' own `render` (content/types.py) takes the error id.
-    """
-    text = str(html)
-    match = _FIELDSET_OPEN.match(text)
-    if match is None:
-        return Markup(text)
-    tag = match.group(0)
-    if _DESCRIBEDBY.search(tag):
-        tag = _DESCRIBEDBY.sub(lambda m: f'aria-describedby="{element_id} {m.group(1)}"', tag, count=1)
-    else:
-        tag = tag[:-1] + f' aria-describedby="{element_id}">'
-    return Markup(tag + text[match.end():])

@@ -17,8 +17,10 @@ from flask_login import current_user
 from ..cohorts.services import current_enrollment
 from ..content import get_course
 from ..content.course import Module
+from ..content.draw import shown_questions
 from ..content.embed import provider_name
-from ..content.types import EXERCISE_KINDS, QUESTION_TYPES
+from ..content.exercise_kinds import EXERCISE_KINDS
+from ..content.types import QUESTION_TYPES
 from ..core.errors import ValidationError
 from ..core.permissions import public, roles_required
 from ..core.urls import external_url
@@ -37,7 +39,6 @@ from .activities import EXERCISE_DONE, VIDEO_THRESHOLD
 from .drafts import keep_posted_answers, keep_typed_answers, owner_mismatch
 from .forms import fields_from_json, owner_from_token, owner_token
 from .helpers import (
-    described_by,
     download,
     exercise_module_or_404,
     learner_view,
@@ -164,17 +165,15 @@ def video_progress(enrollment, slug: str):
 def _render_quiz(enrollment, module: Module, token: str, answers: dict | None = None,
                  errors: dict[str, str] | None = None, message: str | None = None, status: int = 200):
     quiz = module.quiz
-    seed = quiz_service.quiz_seed(token) if quiz.shuffle else 0
     questions = []
-    for number, question in enumerate(quiz.questions, start=1):
-        html = QUESTION_TYPES[question.type].render(question, number=number, answer=(answers or {}).get(question.id),
-                                                   seed=seed)
-        error = (errors or {}).get(question.id)
-        if error:
-            html = described_by(html, f"fout-{question.id}")
-        first_key = question.options[0].key if question.options else "a"
+    shown = shown_questions(quiz, quiz_service.shown_for_token(module, token))
+    for number, (qid, question, order) in enumerate(shown, start=1):
+        error = (errors or {}).get(qid)
+        html = QUESTION_TYPES[question.type].render(question, number=number, answer=(answers or {}).get(qid),
+                                                   order=order, error_id=f"fout-{qid}" if error else None)
+        first_key = (order.get("options") or ["a"])[0]
         questions.append({"question": question, "html": html, "error": error, "label": _("Vraag %(n)s", n=number),
-                          "target": f"q-{question.id}-{first_key}"})
+                          "target": f"q-{qid}-{first_key}"})
     attempts = quiz_service.attempts_for(enrollment, module.slug)
     progress = progress_service.load_progress(enrollment).module(module.slug)
     return render_template("learning/quiz.html", module=module, quiz=quiz, token=token, questions=questions,
@@ -190,7 +189,7 @@ def quiz(enrollment, slug: str):
     if module.quiz is None:
         abort(404)
     if request.method == "GET":
-        return _render_quiz(enrollment, module, quiz_service.new_submission_token())
+        return _render_quiz(enrollment, module, _reopened_token(enrollment, module))
     token = request.form.get("token", "")
     try:
         attempt, _created = quiz_service.submit_quiz(enrollment, module, request.form, token)
@@ -199,9 +198,19 @@ def quiz(enrollment, slug: str):
         return _render_quiz(enrollment, module, token, answers=incomplete.answers, errors=incomplete.missing)
     except ValidationError as error:
         db.session.rollback()
-        return _render_quiz(enrollment, module, quiz_service.new_submission_token(), message=error.message, status=400)
+        return _render_quiz(enrollment, module, quiz_service.new_submission_token(enrollment, module),
+                            message=error.message, status=400)
     db.session.commit()
     return redirect(url_for("learning.quiz_result", slug=slug, attempt_id=attempt.id), code=303)
+
+
+def _reopened_token(enrollment, module: Module) -> str:
+    """The token of a quiz form the learner filled in but did not hand in (`?poging=`: answers kept in the
+    browser are put back by static/js/quiz-draft.js), when it is still valid and unused; else a new one."""
+    token = request.args.get("poging", "")
+    if quiz_service.quiz_form_opened_at(enrollment, module, token) and quiz_service.attempt_by_token(token) is None:
+        return token
+    return quiz_service.new_submission_token(enrollment, module)
 
 
 @bp.get("/modules/<slug>/toets/poging/<int:attempt_id>")
@@ -214,13 +223,20 @@ def quiz_result(enrollment, slug: str, attempt_id: int):
     attempt = quiz_service.get_attempt(enrollment, slug, attempt_id)
     if attempt is None:
         abort(404)
-    seed = quiz_service.quiz_seed(attempt.token) if module.quiz.shuffle else 0
     questions = []
     right = 0
-    for number, question, answer, result in quiz_service.attempt_feedback(module.quiz, attempt):
+    stored = attempt.results or {}
+    for row in quiz_service.attempt_feedback(module.quiz, attempt):
+        question, result = row["question"], row["result"]
+        if question is None:
+            verdict = stored.get(row["id"], {})
+            right += bool(verdict.get("correct"))
+            questions.append(render_template("learning/_question_removed.html", number=row["number"],
+                                             result=verdict))
+            continue
         right += bool(result.correct)
-        html = QUESTION_TYPES[question.type].render(question, number=number, answer=answer, result=result, seed=seed)
-        questions.append(html)
+        questions.append(QUESTION_TYPES[question.type].render(question, number=row["number"], answer=row["answer"],
+                                                              result=result, order=row["order"]))
     attempts = quiz_service.attempts_for(enrollment, slug)
     progress = progress_service.load_progress(enrollment).module(slug)
     return render_template("learning/quiz_result.html", module=module, quiz=module.quiz, attempt=attempt,
