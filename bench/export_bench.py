@@ -77,6 +77,7 @@ def generate(db_path: Path, total: int = TOTAL, small: int = SMALL) -> None:
     with app.app_context():
         db.create_all()
         seed_municipalities()
+        db.session.commit()
         codes = ["GM0363", "GM0362", "GM0384", "GM0599", "GM0518", "GM0344", "GM0014", "GM0855"]
         trainers = [{"id": n + 1, "email": f"trainer{n}@bench.nl", "name": f"Trainer {n:02d}", "role": "trainer",
                      "pseudonym": f"T-{n:010d}", "password_hash": None, "is_active_account": True}
