@@ -63,7 +63,7 @@ def create_app(config: dict[str, Any] | type | None = None) -> Flask:
 class DatabaseInt(IntegerConverter):
     """`<int:...>` in URLs: an id no database column can hold is simply not found (404), never a 5xx."""
 
-    def __init__(self, map, *args, **kwargs):  # noqa: A002 - werkzeug's signature
+    def __init__(self, map, *args, **kwargs):  # werkzeug's signature
         kwargs.setdefault("max", 2**31 - 1)
         super().__init__(map, *args, **kwargs)
 
@@ -273,7 +273,7 @@ def database_ok() -> bool:
     """The database answers and is migrated (the municipality reference data is there)."""
     try:
         return bool(db.session.execute(text("SELECT 1 FROM municipality LIMIT 1")).first())
-    except Exception:  # noqa: BLE001 - health check reports any failure
+    except Exception:  # health check reports any failure
         db.session.rollback()
         return False
 

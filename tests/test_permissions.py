@@ -42,6 +42,7 @@ def sample_values(world) -> dict[str, object]:
         "message_id": world["message"].id,
         "session_id": world["session"].id,
         "answer_id": world["answer"].id,
+        "certificate_id": 1,
         "token": "not-a-valid-token",
         "slug": first.slug if first else "wat-is-ebw",
         "page": 1,

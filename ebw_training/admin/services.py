@@ -9,6 +9,7 @@ from ..accounts.models import ROLES, MailMessage, User
 from ..cohorts.models import Cohort, Enrollment
 from ..core.audit import AuditEvent
 from ..extensions import db
+from ..learning.models import Certificate
 
 
 def overview_counts() -> tuple[dict[str, int], int, int]:
@@ -40,6 +41,14 @@ def enrollments_of_cohort(cohort: Cohort) -> list[Enrollment]:
     return list(db.session.scalars(
         select(Enrollment).where(Enrollment.cohort_id == cohort.id).order_by(Enrollment.enrolled_at)
     ))
+
+
+def certificate_of_user(user_id: int, certificate_id: int) -> Certificate | None:
+    """The certificate when it belongs to one of this user's enrolments (else None: the view answers 404)."""
+    return db.session.scalar(
+        select(Certificate).join(Enrollment, Enrollment.id == Certificate.enrollment_id)
+        .where(Certificate.id == certificate_id, Enrollment.user_id == user_id)
+    )
 
 
 def trainers() -> list[User]:

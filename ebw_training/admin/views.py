@@ -15,6 +15,7 @@ from ..core.errors import ValidationError
 from ..core.forms import show_error
 from ..core.permissions import roles_required
 from ..extensions import db
+from ..learning.certificates import revoke_certificate
 from ..municipalities.services import active_municipalities
 from . import services
 from .forms import CohortForm, EnrollForm, ImportForm, UserCreateForm, UserEditForm
@@ -182,6 +183,34 @@ def cohort_new_code(cohort_id: int):
     db.session.commit()
     flash(_("Nieuwe inschrijfcode: %(code)s. De oude code werkt niet meer.", code=code), "success")
     return redirect(url_for("admin.cohort_edit", cohort_id=cohort.id))
+
+
+@bp.post("/groepen/<int:cohort_id>/archief")
+@roles_required("admin")
+def cohort_archive(cohort_id: int):
+    cohort = db.get_or_404(Cohort, cohort_id)
+    wanted = request.form.get("archived")
+    if wanted not in ("0", "1"):
+        abort(400)
+    # The form says which state it wants, so a double click cannot switch the cohort back.
+    cohort_services.set_archived(cohort, wanted == "1", actor=current_user)
+    db.session.commit()
+    flash(_("De groep is gearchiveerd. De inschrijfcode werkt niet meer.") if cohort.archived
+          else _("De groep is niet meer gearchiveerd. De inschrijfcode werkt weer."), "success")
+    return redirect(url_for("admin.cohort_edit", cohort_id=cohort.id))
+
+
+@bp.post("/gebruikers/<int:user_id>/certificaat/<int:certificate_id>/intrekken")
+@roles_required("admin")
+def certificate_revoke(user_id: int, certificate_id: int):
+    certificate = services.certificate_of_user(user_id, certificate_id)
+    if certificate is None:
+        abort(404)
+    revoke_certificate(certificate, actor=current_user)
+    db.session.commit()
+    flash(_("Certificaat %(code)s is ingetrokken. De controlepagina zegt nu dat het niet meer geldig is.",
+            code=certificate.code), "success")
+    return redirect(url_for("admin.user_edit", user_id=user_id))
 
 
 @bp.post("/groepen/<int:cohort_id>/inschrijven")

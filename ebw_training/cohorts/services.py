@@ -163,7 +163,17 @@ def regenerate_enrolment_code(cohort: Cohort, actor: User | None = None) -> str:
     return cohort.enrolment_code
 
 
+def set_archived(cohort: Cohort, archived: bool, actor: User | None = None) -> None:
+    """Archive a finished cohort (its enrolment code stops working; its records stay) or take it back."""
+    if cohort.archived == archived:
+        return
+    cohort.archived = archived
+    record_audit("cohort.archived" if archived else "cohort.unarchived", actor=actor, target=f"cohort:{cohort.id}")
+    db.session.flush()
+
+
 def find_cohort_by_code(code: str) -> Cohort | None:
+    """The cohort a learner may register for with this code: archived cohorts take no new learners."""
     cleaned = "".join(ch for ch in (code or "").upper() if ch.isalnum())
     if len(cleaned) != 8:
         return None

@@ -505,7 +505,7 @@ def test_simultaneous_submissions_of_one_token_store_one_attempt(app, enrollment
                 db.session.commit()
                 results.append((attempt.id, created))
                 db.session.remove()
-        except Exception as error:  # noqa: BLE001 - reported below
+        except Exception as error:  # reported below
             errors.append(error)
 
     threads = [threading.Thread(target=submit) for _ in range(4)]
@@ -538,7 +538,7 @@ def test_simultaneous_video_reports_lose_no_segment(app, enrollment, course):
                 video_service.record_video_progress(own, course.module("alfa"), [[start, start + 10]])
                 db.session.commit()
                 db.session.remove()
-        except Exception as error:  # noqa: BLE001 - reported below
+        except Exception as error:  # reported below
             errors.append(error)
 
     threads = [threading.Thread(target=report, args=(start,)) for start in (0, 20, 40, 60, 80)]
