@@ -28,6 +28,14 @@ def _municipality_choices(empty_label: str):
     return [("", empty_label)] + [(m.code, f"{m.name} ({m.code})") for m in active_municipalities()]
 
 
+def _wanted_state(name: str) -> bool:
+    """The on/off state a switch form asks for ("1" or "0"); anything else is a bad request."""
+    wanted = request.form.get(name)
+    if wanted not in ("0", "1"):
+        abort(400)
+    return wanted == "1"
+
+
 def _page() -> int:
     return min(max(request.args.get("page", 1, type=int) or 1, 1), 100_000)
 
@@ -102,15 +110,13 @@ def user_edit(user_id: int):
 @roles_required("admin")
 def user_toggle_active(user_id: int):
     user = db.get_or_404(User, user_id)
-    wanted = request.form.get("active")
-    if wanted not in ("0", "1"):
-        abort(400)
+    wanted = _wanted_state("active")
     if user.id == current_user.id:
         flash(_("Je kunt je eigen account niet uitzetten."), "error")
     else:
         # The form says which state it wants, so a double click cannot switch the account back.
-        if user.is_active_account != (wanted == "1"):
-            account_services.set_active(user, wanted == "1", actor=current_user)
+        if user.is_active_account != wanted:
+            account_services.set_active(user, wanted, actor=current_user)
             db.session.commit()
         flash(_("Account aangezet.") if user.is_active_account else _("Account uitgezet."), "success")
     return redirect(url_for("admin.user_edit", user_id=user.id))
@@ -189,11 +195,8 @@ def cohort_new_code(cohort_id: int):
 @roles_required("admin")
 def cohort_archive(cohort_id: int):
     cohort = db.get_or_404(Cohort, cohort_id)
-    wanted = request.form.get("archived")
-    if wanted not in ("0", "1"):
-        abort(400)
     # The form says which state it wants, so a double click cannot switch the cohort back.
-    cohort_services.set_archived(cohort, wanted == "1", actor=current_user)
+    cohort_services.set_archived(cohort, _wanted_state("archived"), actor=current_user)
     db.session.commit()
     flash(_("De groep is gearchiveerd. De inschrijfcode werkt niet meer.") if cohort.archived
           else _("De groep is niet meer gearchiveerd. De inschrijfcode werkt weer."), "success")
