@@ -7,14 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ebw_training.interop.gift import (
-    GiftError,
-    escape_gift,
-    parse_gift,
-    quiz_to_gift,
-    quiz_to_yaml,
-    read_quiz,
-)
+from ebw_training.interop.gift import GiftError, escape_gift, parse_gift, quiz_to_gift
+from ebw_training.interop.quiz_files import quiz_to_yaml, read_quiz
 
 from .conftest import GIFT, PROJECT_ROOT, VALID
 
