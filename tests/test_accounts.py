@@ -58,6 +58,11 @@ def test_inactive_user_cannot_log_in(client):
     db.session.commit()
     response = client.post("/login", data={"email": user.email, "password": TEST_PASSWORD})
     assert response.status_code == 200
+    assert "horen niet bij elkaar" in response.get_data(as_text=True)  # the same answer as a wrong password
+    after = client.get("/modules")
+    assert after.status_code == 302 and "/login" in after.headers["Location"]  # not logged in
+    db.session.refresh(user)
+    assert user.last_login_at is None
 
 
 def test_login_is_throttled_in_the_database(client, app):

@@ -291,3 +291,24 @@ def test_admin_revokes_a_certificate_and_the_verify_page_says_so(client, login):
     assert "is ingetrokken op" in verify
     db.session.refresh(other_certificate)
     assert other_certificate.revoked_at is None
+
+
+def test_user_page_query_count_does_not_grow_with_enrolments_and_certificates(client, login, count_queries):
+    from datetime import datetime
+
+    from .factories import set_enrollment_progress
+
+    _admin(login)
+    learner = make_user("learner")
+    set_enrollment_progress(make_enrollment(learner, make_cohort()), started_at=datetime(2026, 9, 1),
+                            completed_at=datetime(2026, 10, 1), certificate_code="EBW-QQQQ-0001")
+    db.session.commit()
+    with count_queries() as few:
+        assert client.get(f"/admin/gebruikers/{learner.id}").status_code == 200
+    for number in range(2, 8):
+        set_enrollment_progress(make_enrollment(learner, make_cohort()), started_at=datetime(2026, 9, 1),
+                                completed_at=datetime(2026, 10, 1), certificate_code=f"EBW-QQQQ-000{number}")
+    db.session.commit()
+    with count_queries() as many:
+        html = client.get(f"/admin/gebruikers/{learner.id}").get_data(as_text=True)
+    assert "EBW-QQQQ-0007" in html and few.count == many.count

@@ -4,6 +4,7 @@ domain: accounts, cohorts)."""
 from __future__ import annotations
 
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
 
 from ..accounts.models import ROLES, MailMessage, User
 from ..cohorts.models import Cohort, Enrollment
@@ -32,8 +33,11 @@ def users_page(query: str, role: str, page: int, per_page: int):
 
 
 def enrollments_of_user(user: User) -> list[Enrollment]:
+    """The user's enrolments with their cohorts and certificates, in a fixed number of queries."""
     return list(db.session.scalars(
-        select(Enrollment).where(Enrollment.user_id == user.id).order_by(Enrollment.enrolled_at)
+        select(Enrollment).where(Enrollment.user_id == user.id)
+        .options(selectinload(Enrollment.cohort), selectinload(Enrollment.certificate))
+        .order_by(Enrollment.enrolled_at)
     ))
 
 
