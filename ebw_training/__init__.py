@@ -46,6 +46,13 @@ def create_app(config: dict[str, Any] | type | None = None) -> Flask:
             )
 
     _init_extensions(app)
+    if app.config.get("EBW_TRUSTED_PROXIES"):
+        # Behind N reverse proxies the client address is the Nth from the right in X-Forwarded-For;
+        # without this setting the header is ignored (anyone could write it).
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        proxies = app.config["EBW_TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
     app.url_map.converters["int"] = DatabaseInt
     _init_blueprints(app)
     _init_security(app)
@@ -97,17 +104,9 @@ def _init_extensions(app: Flask) -> None:
     if app.config.get("SQLALCHEMY_DATABASE_URI", "").startswith("sqlite"):
         _sqlite_pragmas(app)
 
-    @login_manager.user_loader
-    def load_user(session_id: str):
-        user_id, _sep, version = session_id.partition(".")
-        if not user_id.isdigit() or not (version or "0").isdigit():
-            return None
-        from .cohorts.services import load_user_with_enrollment
+    from .accounts.sessions import init_app as init_sessions
 
-        user = load_user_with_enrollment(int(user_id))
-        if user is None or (user.session_version or 0) != int(version or 0):
-            return None  # the password was reset or the account switched off since this session began
-        return user
+    init_sessions(app)
 
     # Import every model so metadata (and Alembic) know all tables.
     from . import models  # noqa: F401

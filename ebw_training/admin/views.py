@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 
+from ..accounts import outbox as outbox_mail
 from ..accounts import services as account_services
 from ..accounts.forms import show_error
 from ..accounts.importing import import_learners
@@ -263,7 +264,21 @@ def outbox():
 @roles_required("admin")
 def outbox_message(message_id: int):
     message = db.get_or_404(MailMessage, message_id)
-    return render_template("admin/outbox_message.html", message=message)
+    return render_template("admin/outbox_message.html", message=message, body=outbox_mail.shown_body(message),
+                           has_link=message.kind in outbox_mail.LINK_KINDS)
+
+
+@bp.post("/mail/<int:message_id>/opnieuw")
+@roles_required("admin")
+def outbox_resend(message_id: int):
+    message = db.get_or_404(MailMessage, message_id)
+    if outbox_mail.resend(message, actor=current_user) is None:
+        flash(_("Niet opnieuw verstuurd: het account van %(email)s bestaat niet meer of staat uit.",
+                email=message.recipient), "error")
+    else:
+        flash(_("De mail is opnieuw verstuurd naar %(email)s.", email=message.recipient), "success")
+    db.session.commit()
+    return redirect(url_for("admin.outbox"))
 
 
 @bp.get("/logboek")
