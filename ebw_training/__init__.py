@@ -166,11 +166,18 @@ def _init_security(app: Flask) -> None:
     @app.before_request
     def refuse_json_that_is_not_an_object():
         # Forms and JSON endpoints all expect an object; anything else is a bad request, not a crash.
+        # Size and depth are checked on the raw bytes first: deep nesting would crash the parser itself.
         if request.method in ("POST", "PUT", "PATCH") and request.is_json:
-            if not isinstance(request.get_json(silent=True), dict):
-                from flask import jsonify
-                from flask_babel import gettext
+            from flask import jsonify
+            from flask_babel import gettext
 
+            from .jsonguard import json_body_problem
+
+            problem = json_body_problem(request.content_length, lambda: request.get_data(cache=True))
+            if problem == "size":
+                message = gettext("Het verzoek is te groot. Ververs de pagina en probeer het opnieuw.")
+                return jsonify(ok=False, message=message), 400
+            if problem is not None or not isinstance(request.get_json(silent=True), dict):
                 message = gettext("Het verzoek is niet goed doorgegeven. Ververs de pagina en probeer het opnieuw.")
                 return jsonify(ok=False, message=message), 400
 
