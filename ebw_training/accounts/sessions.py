@@ -63,14 +63,6 @@ def start_session(user: User, *, remember: bool, device: str = "") -> tuple[User
     return row, token, remember_token
 
 
-def find_live_session(token: str) -> UserSession | None:
-    row = db.session.scalar(select(UserSession).where(UserSession.token_hash == _hash(token)))
-    now = utcnow()
-    if row is None or row.ended_at is not None or row.expires_at <= now:
-        return None
-    return row
-
-
 def touch(row: UserSession, now: datetime) -> bool:
     """Extend a session in use; True when the row changed (at most once per TOUCH_INTERVAL)."""
     if now - row.last_seen_at < TOUCH_INTERVAL:
@@ -163,16 +155,17 @@ def log_out() -> None:
 
 
 def _load_from_session(token: str) -> User | None:
-    from ..cohorts.services import load_user_with_enrollment
+    from ..cohorts.services import load_session_with_user
 
-    row = find_live_session(token)
-    if row is None:
+    found = load_session_with_user(_hash(token))  # one query for the session, the user and the enrolment
+    now = utcnow()
+    if found is None:
         return None
-    if touch(row, utcnow()):
+    row, user = found
+    if row.ended_at is not None or row.expires_at <= now or not user.is_active_account:
+        return None
+    if touch(row, now):
         db.session.commit()
-    user = load_user_with_enrollment(row.user_id)
-    if user is None or not user.is_active_account:
-        return None
     user.session_token = token
     g._ebw_user_session = row
     return user

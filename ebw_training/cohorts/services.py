@@ -219,33 +219,58 @@ def current_enrollment(user: User) -> Enrollment | None:
     return db.session.scalar(_current_enrollment_query(user.id))
 
 
-_USER_WITH_ENROLLMENT = None
+_STATEMENTS: dict[str, object] = {}
 
 
-def _user_with_enrollment_statement():
-    """Built once: constructing a SELECT costs more than running it, and this one runs on every request."""
-    global _USER_WITH_ENROLLMENT
-    if _USER_WITH_ENROLLMENT is None:
-        _USER_WITH_ENROLLMENT = (
-            select(User, Enrollment)
-            .outerjoin(Enrollment, (Enrollment.user_id == User.id) & Enrollment.withdrawn_at.is_(None))
-            .where(User.id == bindparam("user_id"))
-            .order_by(Enrollment.enrolled_at.desc(), Enrollment.id.desc())
-            .limit(1)
-            .options(lazyload(User.municipality), lazyload(Enrollment.user))
+def _with_current_enrollment(statement):
+    return (
+        statement
+        .outerjoin(Enrollment, (Enrollment.user_id == User.id) & Enrollment.withdrawn_at.is_(None))
+        .order_by(Enrollment.enrolled_at.desc(), Enrollment.id.desc())
+        .limit(1)
+        .options(lazyload(User.municipality), lazyload(Enrollment.user))
+    )
+
+
+def _statement(name: str):
+    """Built once: constructing a SELECT costs more than running it, and these run on every request."""
+    if name not in _STATEMENTS:
+        from ..accounts.models import UserSession
+
+        _STATEMENTS.update(
+            user=_with_current_enrollment(select(User, Enrollment).where(User.id == bindparam("user_id"))),
+            session=_with_current_enrollment(
+                select(User, Enrollment, UserSession)
+                .join(UserSession, UserSession.user_id == User.id)
+                .where(UserSession.token_hash == bindparam("token_hash"))
+            ),
         )
-    return _USER_WITH_ENROLLMENT
+    return _STATEMENTS[name]
+
+
+def _remember_enrollment(user: User, found: Enrollment | None) -> None:
+    if has_request_context():
+        g._ebw_current_enrollment = (user.id, found)
 
 
 def load_user_with_enrollment(user_id: int) -> User | None:
     """The logged-in user and their current enrolment in one query: every learner page needs both."""
-    row = db.session.execute(_user_with_enrollment_statement(), {"user_id": user_id}).first()
+    row = db.session.execute(_statement("user"), {"user_id": user_id}).first()
     if row is None:
         return None
     user, found = row
-    if has_request_context():
-        g._ebw_current_enrollment = (user.id, found)
+    _remember_enrollment(user, found)
     return user
+
+
+def load_session_with_user(token_hash: str):
+    """(session row, user) for a session cookie's token hash, with the user's current enrolment, in one query."""
+    row = db.session.execute(_statement("session"), {"token_hash": token_hash}).first()
+    if row is None:
+        return None
+    user, found, session_row = row
+    _remember_enrollment(user, found)
+    return session_row, user
 
 
 # --- trainer views of a cohort ------------------------------------------------------------
