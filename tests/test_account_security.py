@@ -16,6 +16,7 @@ from ebw_training.accounts.importing import import_learners
 from ebw_training.accounts.mail import send_mail
 from ebw_training.accounts.models import LoginAttempt, MailMessage, User, UserSession
 from ebw_training.cohorts.models import Enrollment
+from ebw_training.core.errors import ValidationError
 from ebw_training.extensions import db
 from ebw_training.municipalities.services import seed_municipalities
 
@@ -276,7 +277,7 @@ BAD_ADDRESSES = ["a@gemeente.nl\r\nBcc: spion@example.nl", "a@gemeente.nl\nX: y"
 def test_bad_addresses_are_refused_by_every_way_in(app_ctx, address):
     cohort = make_cohort()
     db.session.commit()
-    with pytest.raises(services.ValidationError):
+    with pytest.raises(ValidationError):
         services.create_user(address, "Piet", "trainer")
     data = f'naam;email;gemeente_code\nPiet;"{address}";GM0363\n'.encode()
     result = import_learners(data, cohort)

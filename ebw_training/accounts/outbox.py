@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..admin.services import record_audit
+from ..core.audit import record_audit
 from .mail import mask_links, send_mail
 from .models import MailMessage, User
 from .services import get_user_by_email, send_invitation, send_reset_mail

@@ -14,14 +14,14 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from ..core.errors import ValidationError
+from ..core.urls import external_url
 from ..extensions import db
 from ..timeutil import utcnow
 from .mail import send_mail
 from .models import JOB_DOMAINS, MailMessage, PasswordResetToken, User
 from .services import (
-    ValidationError,
     create_user,
-    external_url,
     find_valid_token,
     get_municipality,
     get_user_by_email,
