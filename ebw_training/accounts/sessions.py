@@ -21,6 +21,10 @@ from ..timeutil import utcnow
 from .models import User, UserSession
 
 REMEMBER_COOKIE = "ebw_remember"
+LEGACY_REMEMBER_COOKIE = "remember_token"  # flask-login's own cookie, no longer used
+# The id of the server-side session this browser last had; stays in the signed session cookie after logout
+# or expiry, so a form made in that session can still be recognised as this browser's own.
+SESSION_ROW_KEY = "ebw_session"
 # How often the "last seen" time is written: often enough for the sessions page, rare enough to cost nothing.
 TOUCH_INTERVAL = timedelta(minutes=5)
 
@@ -122,6 +126,12 @@ def get_user_session(user: User, session_id: int) -> UserSession | None:
 # --- the request side: cookies, login and logout ------------------------------------------------
 
 
+def browser_session_id() -> int | None:
+    """The server-side session this browser had last, logged in or not (see SESSION_ROW_KEY)."""
+    value = session.get(SESSION_ROW_KEY)
+    return value if isinstance(value, int) else None
+
+
 def current_session() -> UserSession | None:
     if not current_user.is_authenticated:  # loading the user finds this request's session row
         return None
@@ -140,6 +150,7 @@ def log_in(user: User, *, remember: bool = False) -> None:
     user.session_token = token
     g._ebw_user_session = row
     login_user(user, remember=False)
+    session[SESSION_ROW_KEY] = row.id
     if remember_token:
         g._ebw_remember_cookie = remember_token
 
@@ -193,6 +204,7 @@ def _load_from_remember_cookie(req) -> User | None:
     user.session_token = token
     session["_user_id"] = token
     session["_fresh"] = False
+    session[SESSION_ROW_KEY] = row.id
     g._ebw_user_session = row
     g._ebw_remember_cookie = new_remember
     return user
@@ -217,4 +229,6 @@ def init_app(app: Flask) -> None:
         elif value == "":
             response.delete_cookie(REMEMBER_COOKIE, secure=config["REMEMBER_COOKIE_SECURE"], httponly=True,
                                    samesite=config["REMEMBER_COOKIE_SAMESITE"])
+        if LEGACY_REMEMBER_COOKIE in request.cookies:  # would keep flask-login from asking for ours
+            response.delete_cookie(LEGACY_REMEMBER_COOKIE)
         return response
