@@ -127,6 +127,8 @@ def video(enrollment, slug: str):
     module = module_or_404(slug)
     if module.video is None:
         abort(404)
+    video_service.open_video(enrollment, module)
+    db.session.commit()
     progress = progress_service.load_progress(enrollment).module(slug)
     return render_template("learning/video.html", module=module, video=module.video, progress=progress,
                            embed_url=module.video.embed_url,

@@ -1,5 +1,6 @@
 """Server-side sessions, confirmed self-registrations, the kind of each mail, login attempts by address.
 
+Video progress remembers when the video page was opened (coverage may grow no faster than the clock).
 Existing accounts count as confirmed; existing remember-me cookies stop working (they were not random).
 
 Revision ID: 0008
@@ -51,9 +52,17 @@ def upgrade():
     with op.batch_alter_table('user_account', schema=None) as batch_op:
         batch_op.add_column(sa.Column('email_confirmed', sa.Boolean(), server_default=sa.true(), nullable=False))
 
+    with op.batch_alter_table('video_progress', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('opened_at', sa.DateTime(), nullable=True))
+        batch_op.add_column(sa.Column('covered_at_open', sa.Double(), server_default='0', nullable=False))
+
 
 
 def downgrade():
+    with op.batch_alter_table('video_progress', schema=None) as batch_op:
+        batch_op.drop_column('covered_at_open')
+        batch_op.drop_column('opened_at')
+
     with op.batch_alter_table('user_account', schema=None) as batch_op:
         batch_op.drop_column('email_confirmed')
 

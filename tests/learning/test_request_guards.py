@@ -14,7 +14,7 @@ from ebw_training.accounts.models import UserSession
 from ebw_training.core.permissions import access_of
 from ebw_training.extensions import db
 from ebw_training.jsonguard import MAX_JSON_BYTES, too_deep
-from ebw_training.learning.models import PendingDraft
+from ebw_training.learning.models import PendingDraft, VideoProgress
 from ebw_training.timeutil import utcnow
 
 from ..factories import TEST_PASSWORD, make_cohort, make_enrollment, make_learner
@@ -112,3 +112,53 @@ def test_anonymous_posts_without_a_csrf_token_are_refused_on_every_learner_route
     finally:
         app.config["WTF_CSRF_ENABLED"] = False
     assert _pending() == 0
+
+
+# --- 9. video coverage no faster than the clock ------------------------------------------------------
+
+
+def _video_row(enrollment):
+    db.session.expire_all()
+    return db.session.scalar(select(VideoProgress).where(VideoProgress.enrollment_id == enrollment.id))
+
+
+def _opened_seconds_ago(enrollment, seconds: float) -> None:
+    row = _video_row(enrollment)
+    row.opened_at = utcnow() - timedelta(seconds=seconds)
+    db.session.commit()
+
+
+def test_one_post_covering_the_whole_video_is_refused_and_logged(learner_client, enrollment, course, caplog):
+    duration = course.module("alfa").video.duration
+    response = learner_client.post("/modules/alfa/video/voortgang", json={"segments": [[0, duration]]})
+    assert response.status_code == 400  # the page was never opened
+    learner_client.get("/modules/alfa/video")
+    response = learner_client.post("/modules/alfa/video/voortgang", json={"segments": [[0, duration]]})
+    assert response.status_code == 400 and "kan niet kloppen" in response.get_json()["message"]
+    row = _video_row(enrollment)
+    assert row.watched_at is None and row.segments == []
+    assert "video coverage refused" in caplog.text and f"enrollment {enrollment.id}" in caplog.text
+
+
+def test_coverage_is_accepted_at_up_to_the_fastest_playback_rate(learner_client, enrollment, course):
+    duration = course.module("alfa").video.duration
+    learner_client.get("/modules/alfa/video")
+    # 0.4 x the duration ago: even at double speed the whole video cannot have been played.
+    _opened_seconds_ago(enrollment, duration * 0.4)
+    assert learner_client.post("/modules/alfa/video/voortgang", json={"segments": [[0, duration]]}).status_code == 400
+    # Half the duration ago, at double speed, it can.
+    _opened_seconds_ago(enrollment, duration / 2)
+    response = learner_client.post("/modules/alfa/video/voortgang", json={"segments": [[0, duration]]})
+    assert response.status_code == 200 and response.get_json()["watched"] is True
+
+
+def test_opening_the_page_again_counts_only_what_is_new(learner_client, enrollment, course):
+    learner_client.get("/modules/alfa/video")
+    _opened_seconds_ago(enrollment, 30)
+    assert learner_client.post("/modules/alfa/video/voortgang", json={"segments": [[0, 50]]}).status_code == 200
+    learner_client.get("/modules/alfa/video")  # the clock starts again, with 50 s already covered
+    assert _video_row(enrollment).covered_at_open == pytest.approx(50)
+    assert learner_client.post("/modules/alfa/video/voortgang",
+                               json={"segments": [[50, 60]]}).status_code == 400
+    _opened_seconds_ago(enrollment, 6)
+    assert learner_client.post("/modules/alfa/video/voortgang", json={"segments": [[50, 60]]}).status_code == 200
