@@ -12,9 +12,9 @@ from sqlalchemy import func, select
 
 from ebw_training import create_app
 from ebw_training.accounts import services
-from ebw_training.accounts.importing import import_learners
 from ebw_training.accounts.mail import send_mail
 from ebw_training.accounts.models import LoginAttempt, MailMessage, User, UserSession
+from ebw_training.cohorts.importing import import_learners
 from ebw_training.cohorts.models import Enrollment
 from ebw_training.core.errors import ValidationError
 from ebw_training.extensions import db

@@ -60,6 +60,8 @@ class User(UserMixin, db.Model):
     email_confirmed: Mapped[bool] = mapped_column(default=True, server_default=true())
 
     municipality = relationship("Municipality", lazy="joined")
+    # Read-only view of the enrolments (owned by cohorts), named by string so accounts imports nothing of cohorts.
+    enrollments = relationship("Enrollment", viewonly=True, lazy="select")
 
     def get_id(self) -> str:
         # flask-login keeps this in the session cookie: the random id of this browser's server-side session.

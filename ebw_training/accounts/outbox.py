@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..core.audit import record_audit
+from .confirmation import send_confirmation_again
 from .mail import mask_links, send_mail
 from .models import MailMessage, User
 from .services import get_user_by_email, send_invitation, send_reset_mail
@@ -27,8 +28,6 @@ def resend(message: MailMessage, *, actor: User | None) -> MailMessage | None:
         elif message.kind == "reset":
             send_reset_mail(user)
         else:
-            from .registration import send_confirmation_again
-
             send_confirmation_again(user)
     else:
         send_mail(message.recipient, message.subject, message.body, kind=message.kind)

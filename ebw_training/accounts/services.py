@@ -157,9 +157,7 @@ def change_role(user: User, role: str, *, municipality_code: str | None = None, 
     if role == "learner" and municipality is None:
         raise ValidationError(_("Een deelnemer hoort bij een gemeente."), "municipality")
     if user.role == "learner" and role != "learner":
-        from ..cohorts.models import Enrollment
-
-        if db.session.scalar(select(func.count(Enrollment.id)).where(Enrollment.user_id == user.id)):
+        if user.enrollments:
             raise ValidationError(
                 _("Deze deelnemer staat in een groep. Een andere rol zou de afrondingsgegevens van die groep "
                   "veranderen. Maak liever een apart account voor de nieuwe rol."),
@@ -257,7 +255,7 @@ def authenticate(email: str, password: str, ip: str | None = None) -> User | Non
         user.last_login_at = utcnow()
     else:
         record_audit("login.failed", target=f"user:{user.id}" if user else None, ip=ip)
-    db.session.commit()
+    db.session.flush()
     return user if ok else None
 
 
@@ -315,7 +313,6 @@ def request_password_reset(email: str) -> None:
     if recent >= RESET_MAILS_PER_HOUR:  # nobody can flood a mailbox with reset mails
         return
     send_reset_mail(user)
-    db.session.commit()
 
 
 def send_reset_mail(user: User) -> None:
@@ -335,6 +332,7 @@ def send_reset_mail(user: User) -> None:
         ),
         kind="reset",
     )
+    db.session.flush()
 
 
 def complete_password_reset(token: str, password: str) -> User:
@@ -354,7 +352,7 @@ def complete_password_reset(token: str, password: str) -> User:
     ):
         other.used_at = row.used_at
     record_audit("user.password_reset", target=f"user:{row.user_id}")
-    db.session.commit()
+    db.session.flush()
     return row.user
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from flask import Flask, current_app, g, request, session
@@ -165,10 +166,13 @@ def log_out() -> None:
     g._ebw_remember_cookie = ""
 
 
-def _load_from_session(token: str) -> User | None:
-    from ..cohorts.services import load_session_with_user
+# How users are loaded, given by the application (the query that also loads the current enrolment lives
+# with enrolments, which depend on accounts, not the other way round).
+_loaders: dict[str, Callable] = {}
 
-    found = load_session_with_user(_hash(token))  # one query for the session, the user and the enrolment
+
+def _load_from_session(token: str) -> User | None:
+    found = _loaders["session"](_hash(token))  # one query for the session, the user and the enrolment
     now = utcnow()
     if found is None:
         return None
@@ -183,8 +187,6 @@ def _load_from_session(token: str) -> User | None:
 
 
 def _load_from_remember_cookie(req) -> User | None:
-    from ..cohorts.services import load_user_with_enrollment
-
     remember_token = req.cookies.get(REMEMBER_COOKIE)
     if not remember_token or len(remember_token) > 100:
         return None
@@ -198,7 +200,7 @@ def _load_from_remember_cookie(req) -> User | None:
         return None
     row, token, new_remember = restored
     db.session.commit()
-    user = load_user_with_enrollment(row.user_id)
+    user = _loaders["user"](row.user_id)
     if user is None or not user.is_active_account:
         return None
     user.session_token = token
@@ -210,7 +212,9 @@ def _load_from_remember_cookie(req) -> User | None:
     return user
 
 
-def init_app(app: Flask) -> None:
+def init_app(app: Flask, *, load_session_with_user: Callable, load_user: Callable) -> None:
+    """`load_session_with_user(token_hash)` gives (session row, user) or None; `load_user(id)` a user or None."""
+    _loaders.update(session=load_session_with_user, user=load_user)
     login_manager.user_loader(_load_from_session)
     login_manager.request_loader(_load_from_remember_cookie)
 

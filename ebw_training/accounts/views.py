@@ -1,4 +1,4 @@
-"""Login, logout, registration with an enrolment code, password reset."""
+"""Login, logout, password reset. (Registration with an enrolment code lives with enrolment: cohorts.)"""
 
 from __future__ import annotations
 
@@ -7,13 +7,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..core.errors import ValidationError
-from ..core.forms import show_error
 from ..core.permissions import login_required, public
 from ..core.urls import is_safe_next
 from ..extensions import db
-from ..municipalities.services import active_municipalities
-from . import registration, services, sessions
-from .forms import ForgotPasswordForm, LoginForm, RegisterForm, ResetPasswordForm
+from . import confirmation, services, sessions
+from .forms import ForgotPasswordForm, LoginForm, ResetPasswordForm
 from .start import start_url_for
 
 bp = Blueprint("accounts", __name__)
@@ -40,8 +38,10 @@ def login():
             status = 429
         else:
             user = services.authenticate(email, form.password.data, request.remote_addr)
+            db.session.commit()  # the attempt counts for throttling whatever happens next
             if user is not None and not user.email_confirmed:
-                registration.resend_confirmation(user)
+                confirmation.send_confirmation_again(user)
+                db.session.commit()
                 form.email.errors.append(_("Je e-mailadres is nog niet bevestigd. We hebben je een nieuwe link "
                                            "gestuurd. Klik op de link in die mail om je inschrijving af te ronden."))
             elif user is not None:
@@ -67,51 +67,6 @@ def logout():
     sessions.log_out()
     flash(_("Je bent uitgelogd."), "info")
     return redirect(url_for("accounts.login"))
-
-
-@bp.route("/register", methods=["GET", "POST"])
-@public
-def register():
-    if current_user.is_authenticated:
-        return redirect(start_url_for(current_user))
-    form = RegisterForm()
-    if request.method == "GET" and request.args.get("code"):
-        form.enrolment_code.data = request.args["code"]
-    form.municipality.choices = [("", _("Kies je gemeente"))] + [
-        (m.code, m.name) for m in active_municipalities()
-    ]
-    if form.validate_on_submit():
-        try:
-            registration.register_learner(
-                form.enrolment_code.data,
-                form.name.data,
-                form.email.data,
-                form.municipality.data,
-                form.job_domain.data,
-                form.password.data,
-            )
-        except ValidationError as error:
-            show_error(form, error, "email")
-        else:
-            return render_template("accounts/register_sent.html", email=form.email.data)
-    return render_template("accounts/register.html", form=form)
-
-
-@bp.route("/registratie-bevestigen/<token>", methods=["GET", "POST"])
-@public
-def confirm_registration(token: str):
-    # GET only shows a button: mail scanners that open links confirm nothing.
-    if len(token) > 100 or registration.find_confirmation(token) is None:
-        return render_template("accounts/confirm_invalid.html"), 410
-    if request.method == "POST":
-        user = registration.confirm_registration(token)
-        if current_user.is_authenticated:
-            sessions.log_out()
-        sessions.log_in(user)
-        db.session.commit()
-        flash(_("Je e-mailadres is bevestigd. Welkom! Je bent nu ingeschreven."), "success")
-        return redirect(start_url_for(user))
-    return render_template("accounts/confirm.html")
 
 
 @bp.get("/account/sessies")
@@ -151,6 +106,7 @@ def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         services.request_password_reset(form.email.data)
+        db.session.commit()
         return render_template("accounts/forgot_sent.html", email=form.email.data)
     return render_template("accounts/forgot.html", form=form)
 
@@ -167,6 +123,7 @@ def reset_password(token: str):
     if form.validate_on_submit():
         try:
             user = services.complete_password_reset(token, form.password.data)
+            db.session.commit()
         except ValidationError as error:
             form.password.errors = list(form.password.errors) + [str(error)]
         else:

@@ -14,6 +14,7 @@ from ..accounts.models import User
 from ..accounts.services import get_municipality, get_user_by_email
 from ..core.audit import record_audit
 from ..core.errors import ValidationError
+from ..core.events import progress_changed
 from ..extensions import db
 from ..timeutil import utcnow
 from .models import Cohort, Enrollment, cohort_trainer, new_enrolment_code
@@ -367,7 +368,6 @@ def record_attendance(cohort: Cohort, session_id: int, present_ids: set[int], ac
 
     Withdrawn learners are not on the form, so their attendance is left as it was.
     """
-    from ..learning.progress import refresh_enrollment_summary
     from .models import Attendance, ContactSession
 
     session = db.session.get(ContactSession, session_id)
@@ -384,34 +384,6 @@ def record_attendance(cohort: Cohort, session_id: int, present_ids: set[int], ac
             row.present = present
     db.session.flush()
     for enrollment in active:
-        refresh_enrollment_summary(enrollment, cause=f"Aanwezigheid {session.title}")
+        progress_changed.send(enrollment, cause=f"Aanwezigheid {session.title}")
     record_audit("cohort.attendance", actor=actor, target=f"cohort:{cohort.id}", session=session.id,
                  present=len(present_ids & {e.id for e in active}))
-
-
-# --- exercise reviews ---------------------------------------------------------------------------
-
-
-def submitted_exercises(cohort: Cohort) -> list:
-    """(answer, enrollment) pairs of the cohort's handed-in exercises, newest first, in one query."""
-    from ..learning.models import ExerciseAnswer
-
-    rows = db.session.execute(
-        select(ExerciseAnswer, Enrollment)
-        .join(Enrollment, Enrollment.id == ExerciseAnswer.enrollment_id)
-        .where(Enrollment.cohort_id == cohort.id, ExerciseAnswer.status != "draft")
-        .order_by(ExerciseAnswer.status != "submitted", ExerciseAnswer.submitted_at.desc())
-    )
-    return [(answer, enrollment) for answer, enrollment in rows]
-
-
-def get_answer_for_review(cohort: Cohort, answer_id: int):
-    """The handed-in answer when it belongs to this cohort; None otherwise (the view answers 404)."""
-    from ..learning.models import ExerciseAnswer
-
-    row = db.session.execute(
-        select(ExerciseAnswer, Enrollment)
-        .join(Enrollment, Enrollment.id == ExerciseAnswer.enrollment_id)
-        .where(ExerciseAnswer.id == answer_id, Enrollment.cohort_id == cohort.id, ExerciseAnswer.status != "draft")
-    ).first()
-    return tuple(row) if row else None
