@@ -25,7 +25,7 @@ instance/secret_key:
 
 run: $(STAMP) instance/secret_key
 	SECRET_KEY=$$(cat instance/secret_key) $(FLASK) db upgrade
-	SECRET_KEY=$$(cat instance/secret_key) $(FLASK) ebw demo
+	SECRET_KEY=$$(cat instance/secret_key) $(FLASK) ebw demo || echo "Demo-gegevens niet geladen: zie de melding hierboven."
 	SECRET_KEY=$$(cat instance/secret_key) SESSION_COOKIE_SECURE=0 $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 test: $(TEST_STAMP)

@@ -46,6 +46,13 @@ def create_app(config: dict[str, Any] | type | None = None) -> Flask:
             )
 
     _init_extensions(app)
+    if app.config.get("EBW_TRUSTED_PROXIES"):
+        # Behind N reverse proxies the client address is the Nth from the right in X-Forwarded-For;
+        # without this setting the header is ignored (anyone could write it).
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        proxies = app.config["EBW_TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
     app.url_map.converters["int"] = DatabaseInt
     _init_blueprints(app)
     _init_security(app)
@@ -97,17 +104,10 @@ def _init_extensions(app: Flask) -> None:
     if app.config.get("SQLALCHEMY_DATABASE_URI", "").startswith("sqlite"):
         _sqlite_pragmas(app)
 
-    @login_manager.user_loader
-    def load_user(session_id: str):
-        user_id, _sep, version = session_id.partition(".")
-        if not user_id.isdigit() or not (version or "0").isdigit():
-            return None
-        from .cohorts.services import load_user_with_enrollment
+    from .accounts.sessions import init_app as init_sessions
+    from .cohorts.services import load_session_with_user, load_user_with_enrollment
 
-        user = load_user_with_enrollment(int(user_id))
-        if user is None or (user.session_version or 0) != int(version or 0):
-            return None  # the password was reset or the account switched off since this session began
-        return user
+    init_sessions(app, load_session_with_user=load_session_with_user, load_user=load_user_with_enrollment)
 
     # Import every model so metadata (and Alembic) know all tables.
     from . import models  # noqa: F401
@@ -171,11 +171,18 @@ def _init_security(app: Flask) -> None:
     @app.before_request
     def refuse_json_that_is_not_an_object():
         # Forms and JSON endpoints all expect an object; anything else is a bad request, not a crash.
+        # Size and depth are checked on the raw bytes first: deep nesting would crash the parser itself.
         if request.method in ("POST", "PUT", "PATCH") and request.is_json:
-            if not isinstance(request.get_json(silent=True), dict):
-                from flask import jsonify
-                from flask_babel import gettext
+            from flask import jsonify
+            from flask_babel import gettext
 
+            from .jsonguard import json_body_problem
+
+            problem = json_body_problem(request.content_length, lambda: request.get_data(cache=True))
+            if problem == "size":
+                message = gettext("Het verzoek is te groot. Ververs de pagina en probeer het opnieuw.")
+                return jsonify(ok=False, message=message), 400
+            if problem is not None or not isinstance(request.get_json(silent=True), dict):
                 message = gettext("Het verzoek is niet goed doorgegeven. Ververs de pagina en probeer het opnieuw.")
                 return jsonify(ok=False, message=message), 400
 

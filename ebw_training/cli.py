@@ -205,11 +205,15 @@ def import_learners_command(file, cohort_id):
 
 
 @ebw.command("demo")
-def demo_command():
-    """Laad de demo-gegevens (kan vaker; maakt niets dubbel)."""
-    from .demo import load_demo
+@click.option("--force", is_flag=True, help="Ook als de database al andere gebruikers heeft (alleen voor test- en demodatabases).")
+def demo_command(force):
+    """Laad de demo-gegevens (kan vaker; maakt niets dubbel). Weigert een database met andere gebruikers."""
+    from .demo import NotADemoDatabase, load_demo
 
-    summary = load_demo()
+    try:
+        summary = load_demo(force=force)
+    except NotADemoDatabase as error:
+        fail(str(error))
     db.session.commit()
     click.echo(summary)
 

@@ -60,6 +60,10 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session; expiry would lose typed work
     LOGIN_THROTTLE_MAX_FAILURES = _int("EBW_LOGIN_MAX_FAILURES", 5)
     LOGIN_THROTTLE_WINDOW_MINUTES = _int("EBW_LOGIN_WINDOW_MINUTES", 15)
+    # Failed logins from one client address across all accounts (password spraying) before it waits.
+    LOGIN_THROTTLE_MAX_FAILURES_PER_ADDRESS = _int("EBW_LOGIN_MAX_FAILURES_PER_ADDRESS", 20)
+    # Number of reverse proxies in front of the app whose X-Forwarded-For is trusted (0: use the peer address).
+    EBW_TRUSTED_PROXIES = _int("EBW_TRUSTED_PROXIES", 0)
     PASSWORD_RESET_HOURS = 2
     MAX_CONTENT_LENGTH = 5 * 1024 * 1024  # uploads (CSV imports) and form posts
     REMEMBER_COOKIE_DURATION = 60 * 60 * 24 * 14

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, select, update
 
-from ..accounts.models import LoginAttempt, MailMessage, PasswordResetToken, User
+from ..accounts.models import LoginAttempt, MailMessage, PasswordResetToken, User, UserSession
 from ..cohorts.models import Cohort, Enrollment
 from ..core.audit import record_audit
 from ..extensions import db
@@ -74,6 +74,9 @@ def run_retention(days: int, *, dry_run: bool = False, actor=None) -> RetentionR
     ).rowcount or 0
     result.mails_removed = db.session.execute(delete(MailMessage).where(MailMessage.created_at < cutoff)).rowcount or 0
     db.session.execute(delete(PasswordResetToken).where(PasswordResetToken.expires_at < cutoff))
+    # Logins: of anonymised learners all, of others those last used before the cutoff (long ended by then).
+    db.session.execute(delete(UserSession).where(
+        UserSession.user_id.in_(result.learners) | (UserSession.last_seen_at < cutoff)))
     record_audit("retention.run", actor=actor, days=days, anonymised=len(result.learners),
                  login_attempts_removed=result.login_attempts_removed, mails_removed=result.mails_removed)
     db.session.flush()

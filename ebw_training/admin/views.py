@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..accounts import outbox as outbox_mail
 from ..accounts import services as account_services
 from ..accounts.models import MailMessage, User
 from ..cohorts import services as cohort_services
@@ -284,7 +285,21 @@ def outbox():
 @roles_required("admin")
 def outbox_message(message_id: int):
     message = db.get_or_404(MailMessage, message_id)
-    return render_template("admin/outbox_message.html", message=message)
+    return render_template("admin/outbox_message.html", message=message, body=outbox_mail.shown_body(message),
+                           has_link=message.kind in outbox_mail.LINK_KINDS)
+
+
+@bp.post("/mail/<int:message_id>/opnieuw")
+@roles_required("admin")
+def outbox_resend(message_id: int):
+    message = db.get_or_404(MailMessage, message_id)
+    if outbox_mail.resend(message, actor=current_user) is None:
+        flash(_("Niet opnieuw verstuurd: het account van %(email)s bestaat niet meer of staat uit.",
+                email=message.recipient), "error")
+    else:
+        flash(_("De mail is opnieuw verstuurd naar %(email)s.", email=message.recipient), "success")
+    db.session.commit()
+    return redirect(url_for("admin.outbox"))
 
 
 @bp.get("/logboek")

@@ -37,6 +37,10 @@ class VideoProgress(db.Model):
     watched_at: Mapped[datetime | None]
     content_version: Mapped[str] = mapped_column(String(64))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # When the video page was last opened and how many seconds were covered then: coverage added since
+    # can grow no faster than the clock at the player's fastest playback rate.
+    opened_at: Mapped[datetime | None]
+    covered_at_open: Mapped[float] = mapped_column(default=0.0, server_default="0")
 
 
 class QuizAttempt(db.Model):
