@@ -2,7 +2,7 @@
 
 from .accounts.models import LoginAttempt, MailMessage, PasswordResetToken, User
 from .admin.models import AuditEvent
-from .cohorts.models import Attendance, Cohort, ContactSession, Enrollment, cohort_trainer
+from .cohorts.models import Attendance, Cohort, ContactSession, Enrollment, Reminder, cohort_trainer
 from .learning.models import (
     Certificate,
     CompletionEvent,
@@ -30,6 +30,7 @@ __all__ = [
     "PasswordResetToken",
     "PendingDraft",
     "QuizAttempt",
+    "Reminder",
     "User",
     "VideoProgress",
     "cohort_trainer",

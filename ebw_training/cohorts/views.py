@@ -16,7 +16,8 @@ from .forms import ContactSessionForm, ReviewForm
 bp = Blueprint("cohorts", __name__)
 
 
-def _load(cohort_id: int):
+def load_cohort(cohort_id: int):
+    """The cohort when the current user trains it (or is an admin); 404 otherwise."""
     cohort = services.get_cohort_for(current_user, cohort_id)
     if cohort is None:
         abort(404)
@@ -34,7 +35,7 @@ def index():
 @bp.get("/groepen/<int:cohort_id>")
 @roles_required("trainer", "admin")
 def cohort(cohort_id: int):
-    cohort = _load(cohort_id)
+    cohort = load_cohort(cohort_id)
     enrollments = services.cohort_enrollments(cohort)
     attention = [(e, reason) for e in enrollments if (reason := services.attention_reason(e, cohort))]
     from ..content import get_course
@@ -46,7 +47,7 @@ def cohort(cohort_id: int):
 @bp.route("/groepen/<int:cohort_id>/bijeenkomsten", methods=["GET", "POST"])
 @roles_required("trainer", "admin")
 def sessions(cohort_id: int):
-    cohort = _load(cohort_id)
+    cohort = load_cohort(cohort_id)
     form = ContactSessionForm()
     if form.validate_on_submit():
         try:
@@ -67,7 +68,7 @@ def sessions(cohort_id: int):
 @bp.post("/groepen/<int:cohort_id>/bijeenkomsten/<int:session_id>/aanwezigheid")
 @roles_required("trainer", "admin")
 def attendance(cohort_id: int, session_id: int):
-    cohort = _load(cohort_id)
+    cohort = load_cohort(cohort_id)
     present = {int(v) for v in request.form.getlist("present") if v.isdigit()}
     try:
         services.record_attendance(cohort, session_id, present, actor=current_user)
@@ -82,7 +83,7 @@ def attendance(cohort_id: int, session_id: int):
 @bp.get("/groepen/<int:cohort_id>/oefeningen")
 @roles_required("trainer", "admin")
 def reviews(cohort_id: int):
-    cohort = _load(cohort_id)
+    cohort = load_cohort(cohort_id)
     from ..content import get_course
 
     return render_template("cohorts/reviews.html", cohort=cohort, rows=services.submitted_exercises(cohort),
@@ -92,7 +93,7 @@ def reviews(cohort_id: int):
 @bp.route("/groepen/<int:cohort_id>/oefeningen/<int:answer_id>", methods=["GET", "POST"])
 @roles_required("trainer", "admin")
 def review(cohort_id: int, answer_id: int):
-    cohort = _load(cohort_id)
+    cohort = load_cohort(cohort_id)
     found = services.get_answer_for_review(cohort, answer_id)
     if found is None:
         abort(404)
