@@ -39,9 +39,10 @@ def cohort(cohort_id: int):
     enrollments = services.cohort_enrollments(cohort)
     attention = [(e, reason) for e in enrollments if (reason := services.attention_reason(e, cohort))]
     from ..content import get_course
+    from .matrix import last_reminders
 
     return render_template("cohorts/cohort.html", cohort=cohort, enrollments=enrollments, attention=attention,
-                           course=get_course())
+                           course=get_course(), reminded=last_reminders([e.id for e in enrollments]))
 
 
 @bp.route("/groepen/<int:cohort_id>/bijeenkomsten", methods=["GET", "POST"])
