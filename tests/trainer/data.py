@@ -85,3 +85,15 @@ def bulk_cohort(cohort, n: int, offset: int = 0, attempts: int = 0, slug: str = 
     db.session.add_all(rows)
     db.session.commit()
     return enrollments
+
+
+def trainer_cohort(login, learners: int, attempts: int):
+    """A cohort of `learners` bulk learners whose trainer is logged in (for the query-count tests)."""
+    from ..factories import make_cohort, make_user
+
+    trainer = make_user("trainer")
+    cohort = make_cohort(trainers=[trainer])
+    db.session.commit()
+    login(trainer)
+    bulk_cohort(cohort, learners, attempts=attempts)
+    return cohort

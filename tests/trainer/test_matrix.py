@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from ebw_training.extensions import db
 
 from ..factories import make_cohort, make_enrollment, make_learner, make_user
-from .data import bulk_cohort, complete_module, exercise, quiz_attempt, read_all_pages
+from .data import bulk_cohort, complete_module, exercise, quiz_attempt, read_all_pages, trainer_cohort
 
 
 def _setup():
@@ -105,11 +105,7 @@ def test_another_trainer_gets_404_for_matrix_and_downloads(client, login):
 
 
 def test_matrix_query_count_is_the_same_for_10_and_1000_learners(client, login, count_queries):
-    trainer = make_user("trainer")
-    cohort = make_cohort(trainers=[trainer])
-    db.session.commit()
-    login(trainer)
-    bulk_cohort(cohort, 10, attempts=1)
+    cohort = trainer_cohort(login, learners=10, attempts=1)
     with count_queries() as small:
         assert client.get(f"/trainer/groepen/{cohort.id}/matrix").status_code == 200
     bulk_cohort(cohort, 990, offset=10, attempts=1)
