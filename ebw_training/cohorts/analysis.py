@@ -26,6 +26,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..content.course import Course, Module, Question
+from ..content.types import QUESTION_TYPES
 from ..extensions import db
 from ..learning.models import QuizAttempt
 from .models import Enrollment
@@ -120,7 +121,8 @@ def _option_counts(question: Question, attempts: list[_Attempt]) -> list[OptionC
     for attempt in attempts:
         chosen.update((attempt.results.get(question.id) or {}).get("chosen") or [])
     if question.type == "matching":
-        by_key = {o.key: o for o in question.options}
+        lefts = {o.key: o.text for o in question.options}
+        rights = QUESTION_TYPES["matching"].choices(question)  # option keys and distractors (x1, x2, ...)
         counts = []
         for option in question.options:
             if option.match is None:
@@ -129,8 +131,8 @@ def _option_counts(question: Question, attempts: list[_Attempt]) -> list[OptionC
             counts.append(OptionCount(key, f"{option.text} → {option.match}", True, chosen.pop(key, 0)))
         for key, count in sorted(chosen.items()):  # wrong pairs that were chosen
             left, _sep, right = key.partition("=")
-            if left in by_key and right in by_key:
-                counts.append(OptionCount(key, f"{by_key[left].text} → {by_key[right].match or ''}", False, count))
+            if left in lefts and right in rights:
+                counts.append(OptionCount(key, f"{lefts[left]} → {rights[right]}", False, count))
         return counts
     return [OptionCount(o.key, o.text, o.correct, chosen.get(o.key, 0)) for o in question.options]
 

@@ -11,7 +11,8 @@ from flask import Blueprint, abort, render_template
 
 from ..accounts.permissions import roles_required
 from ..content import get_course
-from ..content.types import EXERCISE_KINDS, QUESTION_TYPES
+from ..content.exercise_kinds import EXERCISE_KINDS
+from ..content.types import QUESTION_TYPES
 
 bp = Blueprint("preview", __name__)
 

@@ -1,7 +1,7 @@
 """trainer tools: cohort reminder settings and reminder log
 
 Revision ID: 0009
-Revises: 0005
+Revises: 0007
 Create Date: 2026-12-02 17:45:16.456486
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0009'
-down_revision = '0005'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 
@@ -38,17 +38,9 @@ def upgrade():
         batch_op.add_column(sa.Column('reminder_pause_days', sa.Integer(), server_default='7', nullable=False))
         batch_op.add_column(sa.Column('reminder_template', sa.Text(), nullable=True))
 
-    # The question-bank columns (migration 0007 on the assessment branch). The item analysis reads them; drop these
-    # two lines when 0007 is merged.
-    with op.batch_alter_table('quiz_attempt', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('shown', sa.JSON(), nullable=True))
-        batch_op.add_column(sa.Column('opened_at', sa.DateTime(), nullable=True))
 
 
 def downgrade():
-    with op.batch_alter_table('quiz_attempt', schema=None) as batch_op:
-        batch_op.drop_column('opened_at')
-        batch_op.drop_column('shown')
     with op.batch_alter_table('cohort', schema=None) as batch_op:
         batch_op.drop_column('reminder_template')
         batch_op.drop_column('reminder_pause_days')
