@@ -16,10 +16,10 @@ from sqlalchemy import delete, func, select, update
 
 from ..accounts.models import LoginAttempt, MailMessage, PasswordResetToken, User
 from ..cohorts.models import Cohort, Enrollment
+from ..core.audit import record_audit
 from ..extensions import db
 from ..learning.models import Certificate, ExerciseAnswer, PendingDraft
 from ..timeutil import utcnow
-from .services import record_audit
 
 ANONYMOUS_NAME = "Geanonimiseerd"
 
@@ -82,7 +82,7 @@ def run_retention(days: int, *, dry_run: bool = False, actor=None) -> RetentionR
 
 def _initials(name: str) -> str:
     """"Oud Deelnemer" -> "O. D.": what the verification page shows (as "O.D."), and nothing more."""
-    from ..learning.services import initials
+    from ..learning.certificates import initials
 
     return " ".join(f"{letter}." for letter in initials(name).split(".") if letter)
 

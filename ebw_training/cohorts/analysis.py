@@ -190,7 +190,7 @@ def analyse(course: Course, cohort_ids: list[int] | None) -> list[QuizStats]:
 
 def analysis_table(stats: list[QuizStats]) -> tuple[list[str], list[list]]:
     """Plain rows for the CSV download: one per question."""
-    from ..formatting import round_half_up
+    from ..core.formatting import round_half_up
 
     header = ["module", "vraag_id", "vraag", "eerste_pogingen_met_vraag", "facility", "discriminatie",
               "keuzes", "signalen", "minder_dan_10_pogingen", "gemiddelde_tijd_minuten"]

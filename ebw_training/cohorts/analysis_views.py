@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 from flask_login import current_user
 
-from ..accounts.permissions import roles_required
 from ..content import get_course
+from ..core.permissions import roles_required
 from . import analysis, services
 from .downloads import csv_bytes, download
 from .views import load_cohort

@@ -2,7 +2,7 @@
 
 Loaded in a fixed number of queries, whatever the size of the cohort: the enrolments with their learners, the
 latest module status per learner from the completion history, the best score per quiz, the exercise rows and
-the latest reminder. The module status is the one the learner's own pages show: learning.services records every
+the latest reminder. The module status is the one the learner's own pages show: learning.progress records every
 change of it in the completion history after each activity, so the latest event per module is the status.
 
 Sorting and filtering happen on the loaded rows (query parameters, so they work without JavaScript).
@@ -17,8 +17,8 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from ..content.course import Course, Module
+from ..core.formatting import round_half_up
 from ..extensions import db
-from ..formatting import round_half_up
 from ..learning.models import CompletionEvent, ExerciseAnswer, QuizAttempt
 from ..timeutil import local
 from .models import STATUS_LABELS, Cohort, Enrollment, Reminder
@@ -249,7 +249,7 @@ def matrix_table(matrix: Matrix) -> tuple[list[str], list[list]]:
         for cell in row.cells:
             values.append(cell.status_text)
             if cell.module.quiz is not None:
-                values.append(None if cell.best_score is None else round_half_up(cell.best_score * 100, 1))
+                values.append(None if cell.best_score is None else float(round_half_up(cell.best_score * 100, 1)))
             if cell.module.exercise is not None:
                 values.append(cell.exercise_text)
         body.append(values)

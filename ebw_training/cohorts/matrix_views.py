@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 from flask_babel import gettext as _
 
-from ..accounts.permissions import roles_required
 from ..content import get_course
+from ..core.permissions import roles_required
 from . import services
 from .downloads import csv_bytes, download, xlsx_bytes
 from .matrix import build_matrix, matrix_table

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template
 
-from ..accounts.permissions import roles_required
 from ..content import get_course
 from ..content.exercise_kinds import EXERCISE_KINDS
 from ..content.types import QUESTION_TYPES
+from ..core.permissions import roles_required
 
 bp = Blueprint("preview", __name__)
 

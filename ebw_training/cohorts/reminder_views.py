@@ -11,9 +11,9 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from ..accounts.forms import show_error
-from ..accounts.permissions import roles_required
-from ..accounts.services import ValidationError
+from ..core.errors import ValidationError
+from ..core.forms import show_error
+from ..core.permissions import roles_required
 from ..extensions import db
 from . import reminders, services
 from .forms import ReminderForm, ReminderSettingsForm

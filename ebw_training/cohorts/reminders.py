@@ -18,9 +18,10 @@ from sqlalchemy import func, select
 
 from ..accounts.mail import send_mail
 from ..accounts.models import User
-from ..accounts.services import ValidationError, external_url
-from ..admin.services import record_audit
 from ..content import get_course
+from ..core.audit import record_audit
+from ..core.errors import ValidationError
+from ..core.urls import external_url
 from ..extensions import db
 from ..timeutil import utcnow
 from .models import Cohort, Enrollment, Reminder
@@ -87,7 +88,7 @@ def end_date_text(cohort: Cohort) -> str:
 
 def todo_text(enrollment: Enrollment) -> str:
     """What is left for this learner, one line per open module, in plain Dutch."""
-    from ..learning.services import load_progress
+    from ..learning.progress import load_progress
 
     lines = []
     for module_progress, parts in load_progress(enrollment, get_course()).todo():

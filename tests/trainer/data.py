@@ -1,4 +1,4 @@
-"""Test data for the trainer tools: learners with real progress (through learning.services) and bulk cohorts."""
+"""Test data for the trainer tools: learners with real progress (through the learning services) and bulk cohorts."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ from ebw_training.accounts.models import User
 from ebw_training.cohorts.models import Enrollment
 from ebw_training.content import get_course
 from ebw_training.extensions import db
-from ebw_training.learning import services as learning
 from ebw_training.learning.models import CompletionEvent, ExerciseAnswer, QuizAttempt
+from ebw_training.learning.pages import mark_page_read
+from ebw_training.learning.progress import refresh_enrollment_summary
 from ebw_training.timeutil import utcnow
 
 from ..factories import _HASH
@@ -43,7 +44,7 @@ def exercise(enrollment, slug: str, status: str):
 def read_all_pages(enrollment, slug: str):
     module = get_course().module(slug)
     for page in module.pages:
-        learning.mark_page_read(enrollment, module, page.number)
+        mark_page_read(enrollment, module, page.number)
 
 
 def complete_module(enrollment, slug: str, score: float = 0.8):
@@ -51,7 +52,7 @@ def complete_module(enrollment, slug: str, score: float = 0.8):
     read_all_pages(enrollment, slug)
     quiz_attempt(enrollment, slug, score)
     exercise(enrollment, slug, "submitted")
-    learning.refresh_enrollment_summary(enrollment)
+    refresh_enrollment_summary(enrollment)
 
 
 def bulk_cohort(cohort, n: int, offset: int = 0, attempts: int = 0, slug: str = "lokale-aanpak") -> list[Enrollment]:

@@ -131,7 +131,7 @@ def test_pages_and_csv_by_role(client, login, data):
     assert data_bytes.startswith("\ufeff".encode())
     rows = list(csv.DictReader(io.StringIO(data_bytes.decode("utf-8-sig")), delimiter=";"))
     by_id = {row["vraag_id"]: row for row in rows}
-    assert by_id[a]["facility"] == "0.6" and by_id[a]["discriminatie"] == "0.66"
+    assert by_id[a]["facility"] == "0.60" and by_id[a]["discriminatie"] == "0.66"
     assert by_id[b]["discriminatie"] == "-0.67" and by_id[b]["signalen"] == "onderscheidt verkeerd om"
     assert by_id[a]["minder_dan_10_pogingen"] == "ja"
     # Another trainer's cohort: 404 for the page and the download; their own overview does not include ours.

@@ -25,7 +25,7 @@ def _setup():
     quiz_attempt(bram, "lokale-aanpak", 0.5)
     quiz_attempt(bram, "lokale-aanpak", 0.6)
     exercise(bram, "lokale-aanpak", "draft")
-    from ebw_training.learning.services import refresh_enrollment_summary
+    from ebw_training.learning.progress import refresh_enrollment_summary
 
     refresh_enrollment_summary(bram)
     db.session.commit()
