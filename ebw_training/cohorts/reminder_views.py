@@ -24,9 +24,11 @@ bp = Blueprint("reminders", __name__)
 
 
 def _page(cohort, form: ReminderForm, settings: ReminderSettingsForm, selected_ids: set[int], preview=None,
-          status: int = 200):
+          status: int = 200, select_attention: bool = False):
     enrollments = [e for e in services.cohort_enrollments(cohort) if e.withdrawn_at is None]
     attention = {e.id: reason for e in enrollments if (reason := services.attention_reason(e, cohort))}
+    if select_attention:
+        selected_ids = selected_ids | set(attention)
     chosen = [e for e in enrollments if e.id in selected_ids]
     recent = reminders.recently_reminded(cohort, chosen)
     return render_template(
@@ -53,10 +55,8 @@ def compose(cohort_id: int):
     if request.method == "GET":
         form.template.data = reminders.template_of(cohort)
         selected = _ids(request.args.getlist("deelnemer"))
-        if request.args.get("aandacht") or not selected:
-            selected |= {e.id for e in services.cohort_enrollments(cohort)
-                         if e.withdrawn_at is None and services.attention_reason(e, cohort)}
-        return _page(cohort, form, _settings_form(cohort), selected)
+        return _page(cohort, form, _settings_form(cohort), selected,
+                     select_attention=bool(request.args.get("aandacht")) or not selected)
     selected = _ids(request.form.getlist("deelnemer"))
     if not form.validate_on_submit():
         return _page(cohort, form, _settings_form(cohort), selected, status=400)

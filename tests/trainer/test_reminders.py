@@ -16,7 +16,7 @@ from ebw_training.extensions import db
 from ebw_training.timeutil import utcnow
 
 from ..factories import TEST_PASSWORD, make_cohort, make_enrollment, make_learner, make_user
-from .data import complete_module, read_all_pages
+from .data import bulk_cohort, complete_module, read_all_pages, trainer_cohort
 
 
 class _Inbox:
@@ -158,3 +158,16 @@ def test_inactivity_threshold_is_set_per_cohort(client, login):
     compose = client.get(f"/trainer/groepen/{cohort.id}/herinneringen?aandacht=1").get_data(as_text=True)
     assert re.search(rf'value="{anna.id}" id="deelnemer-{anna.id}" checked', compose)
     assert not re.search(rf'value="{bram.id}" id="deelnemer-{bram.id}" checked', compose)
+
+
+def test_reminder_page_query_count_is_the_same_for_10_and_1000_learners(client, login, count_queries):
+    cohort = trainer_cohort(login, learners=10, attempts=0)
+    url = f"/trainer/groepen/{cohort.id}/herinneringen?aandacht=1"
+    with count_queries() as small:
+        assert client.get(url).status_code == 200
+    bulk_cohort(cohort, 990, offset=10)
+    url = f"/trainer/groepen/{cohort.id}/herinneringen?aandacht=1"
+    with count_queries() as large:
+        response = client.get(url)
+    assert response.get_data(as_text=True).count('name="deelnemer"') == 1000
+    assert small.count == large.count
