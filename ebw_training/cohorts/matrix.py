@@ -21,7 +21,7 @@ from ..core.formatting import round_half_up
 from ..extensions import db
 from ..learning.models import CompletionEvent, ExerciseAnswer, QuizAttempt
 from ..timeutil import local
-from .models import STATUS_LABELS, Cohort, Enrollment, Reminder
+from .models import ENROLLMENT_STATUSES, Cohort, Enrollment, Reminder, status_label
 from .services import cohort_enrollments
 
 MODULE_STATUSES = ("niet_gestart", "bezig", "afgerond")
@@ -40,10 +40,6 @@ def exercise_state_label(state: str) -> str:
         "returned": _("teruggegeven"),
         "approved": _("goedgekeurd"),
     }[state]
-
-
-def status_label(status: str) -> str:
-    return str(STATUS_LABELS[status])
 
 
 @dataclass
@@ -221,7 +217,7 @@ def build_matrix(cohort: Cohort, course: Course, *, sort: str | None = None, dir
     sort = sort if sort in sort_keys(course) else "naam"
     direction = direction if direction in SORT_DIRECTIONS else "asc"
     municipality = municipality if any(row.municipality_code == municipality for row in rows) else None
-    status = status if status in STATUS_LABELS else None
+    status = status if status in ENROLLMENT_STATUSES else None
     shown = [row for row in rows
              if (municipality is None or row.municipality_code == municipality)
              and (status is None or row.enrollment.status == status)]
