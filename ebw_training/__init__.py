@@ -130,6 +130,10 @@ def _sqlite_pragmas(app: Flask) -> None:
 def _init_blueprints(app: Flask) -> None:
     from .accounts.views import bp as accounts_bp
     from .admin.views import bp as admin_bp
+    from .cohorts.analysis_views import bp as analysis_bp
+    from .cohorts.matrix_views import bp as matrix_bp
+    from .cohorts.preview_views import bp as preview_bp
+    from .cohorts.reminder_views import bp as reminders_bp
     from .cohorts.views import bp as cohorts_bp
     from .cohorts.views import registration_bp
     from .content.views import bp as content_bp
@@ -146,6 +150,8 @@ def _init_blueprints(app: Flask) -> None:
     app.register_blueprint(content_bp)
     app.register_blueprint(cohorts_bp, url_prefix="/trainer")
     app.register_blueprint(reviews_bp, url_prefix="/trainer")
+    for trainer_bp in (matrix_bp, reminders_bp, analysis_bp, preview_bp):
+        app.register_blueprint(trainer_bp, url_prefix="/trainer")
     app.register_blueprint(reporting_bp, url_prefix="/coordinator")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(municipalities_bp, url_prefix="/admin/gemeenten")

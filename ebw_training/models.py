@@ -1,7 +1,7 @@
 """All models, imported in one place so that metadata and Alembic see every table."""
 
 from .accounts.models import LoginAttempt, MailMessage, PasswordResetToken, User
-from .cohorts.models import Attendance, Cohort, ContactSession, Enrollment, cohort_trainer
+from .cohorts.models import Attendance, Cohort, ContactSession, Enrollment, Reminder, cohort_trainer
 from .core.audit import AuditEvent
 from .learning.models import (
     Certificate,
@@ -30,6 +30,7 @@ __all__ = [
     "PasswordResetToken",
     "PendingDraft",
     "QuizAttempt",
+    "Reminder",
     "User",
     "VideoProgress",
     "cohort_trainer",

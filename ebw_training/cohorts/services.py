@@ -326,7 +326,8 @@ def attention_reason(enrollment: Enrollment, cohort: Cohort, today: date | None 
         if today >= start + timedelta(days=NOT_STARTED_GRACE_DAYS):
             return _("Nog niet begonnen")
         return None
-    if enrollment.last_active_at and enrollment.last_active_at < now - timedelta(days=INACTIVE_DAYS):
+    inactive_days = cohort.inactivity_days or INACTIVE_DAYS
+    if enrollment.last_active_at and enrollment.last_active_at < now - timedelta(days=inactive_days):
         return _("Al %(n)s dagen niet actief", n=(now - enrollment.last_active_at).days)
     return None
 

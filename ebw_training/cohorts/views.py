@@ -22,7 +22,8 @@ bp = Blueprint("cohorts", __name__)
 registration_bp = Blueprint("registration", __name__)
 
 
-def _load(cohort_id: int):
+def load_cohort(cohort_id: int):
+    """The cohort when the current user trains it (or is an admin); 404 otherwise."""
     cohort = services.get_cohort_for(current_user, cohort_id)
     if cohort is None:
         abort(404)
@@ -40,19 +41,27 @@ def index():
 @bp.get("/groepen/<int:cohort_id>")
 @roles_required("trainer", "admin")
 def cohort(cohort_id: int):
-    cohort = _load(cohort_id)
-    enrollments = services.cohort_enrollments(cohort)
-    attention = [(e, reason) for e in enrollments if (reason := services.attention_reason(e, cohort))]
     from ..content import get_course
+    from . import charts
+    from .matrix import build_matrix
 
+    cohort = load_cohort(cohort_id)
+    course = get_course()
+    matrix = build_matrix(cohort, course)
+    enrollments = [row.enrollment for row in matrix.all_rows]
+    reminded = {row.enrollment.id: row.reminded_at for row in matrix.all_rows if row.reminded_at}
+    attention = [(e, reason) for e in enrollments if (reason := services.attention_reason(e, cohort))]
+    bars = charts.module_bars(matrix)
+    weeks = charts.week_progress(cohort, enrollments, len(course.modules))
     return render_template("cohorts/cohort.html", cohort=cohort, enrollments=enrollments, attention=attention,
-                           course=get_course())
+                           course=course, reminded=reminded, bars=bars, module_svg=charts.module_chart(bars),
+                           weeks=weeks, week_svg=charts.week_chart(weeks, len(course.modules)) if weeks else None)
 
 
 @bp.route("/groepen/<int:cohort_id>/bijeenkomsten", methods=["GET", "POST"])
 @roles_required("trainer", "admin")
 def sessions(cohort_id: int):
-    cohort = _load(cohort_id)
+    cohort = load_cohort(cohort_id)
     form = ContactSessionForm()
     if form.validate_on_submit():
         try:
@@ -73,7 +82,7 @@ def sessions(cohort_id: int):
 @bp.post("/groepen/<int:cohort_id>/bijeenkomsten/<int:session_id>/aanwezigheid")
 @roles_required("trainer", "admin")
 def attendance(cohort_id: int, session_id: int):
-    cohort = _load(cohort_id)
+    cohort = load_cohort(cohort_id)
     present = {int(v) for v in request.form.getlist("present") if v.isdigit()}
     try:
         services.record_attendance(cohort, session_id, present, actor=current_user)
