@@ -130,10 +130,6 @@ def _sqlite_pragmas(app: Flask) -> None:
 def _init_blueprints(app: Flask) -> None:
     from .accounts.views import bp as accounts_bp
     from .admin.views import bp as admin_bp
-    from .cohorts.analysis_views import bp as analysis_bp
-    from .cohorts.matrix_views import bp as matrix_bp
-    from .cohorts.preview_views import bp as preview_bp
-    from .cohorts.reminder_views import bp as reminders_bp
     from .cohorts.views import bp as cohorts_bp
     from .cohorts.views import registration_bp
     from .content.views import bp as content_bp
@@ -142,6 +138,11 @@ def _init_blueprints(app: Flask) -> None:
     from .municipalities.views import bp as municipalities_bp
     from .pages import bp as pages_bp
     from .reporting.views import bp as reporting_bp
+    from .trainer import views as _cohort_page  # noqa: F401  (adds the cohort page to the cohorts blueprint)
+    from .trainer.analysis_views import bp as analysis_bp
+    from .trainer.matrix_views import bp as matrix_bp
+    from .trainer.preview_views import bp as preview_bp
+    from .trainer.reminder_views import bp as reminders_bp
 
     app.register_blueprint(pages_bp)
     app.register_blueprint(accounts_bp)

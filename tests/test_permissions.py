@@ -27,7 +27,7 @@ ROLE_OF = {
 # The routes anyone may use, logged in or not.
 PUBLIC_ROUTES = {
     "/", "/healthz", "/login", "/logout", "/privacy", "/register", "/taal", "/toegankelijkheid", "/verify/<code>",
-    "/wachtwoord-kiezen/<token>", "/wachtwoord-vergeten",
+    "/wachtwoord-kiezen/<token>", "/wachtwoord-vergeten", "/registratie-bevestigen/<token>",
 }
 AUTHENTICATED = "authenticated"
 # Every other route: who may use it, by the start of its URL (the first match counts).
@@ -39,6 +39,7 @@ ACCESS_BY_PREFIX: list[tuple[str, frozenset[str] | str]] = [
     ("/certificaat", frozenset({"learner"})),
     ("/mijn-gegevens", frozenset({"learner"})),
     ("/media/", AUTHENTICATED),
+    ("/account/", AUTHENTICATED),
 ]
 
 

@@ -38,26 +38,6 @@ def index():
     return render_template("cohorts/index.html", cohorts=cohorts, counts=counts)
 
 
-@bp.get("/groepen/<int:cohort_id>")
-@roles_required("trainer", "admin")
-def cohort(cohort_id: int):
-    from ..content import get_course
-    from . import charts
-    from .matrix import build_matrix
-
-    cohort = load_cohort(cohort_id)
-    course = get_course()
-    matrix = build_matrix(cohort, course)
-    enrollments = [row.enrollment for row in matrix.all_rows]
-    reminded = {row.enrollment.id: row.reminded_at for row in matrix.all_rows if row.reminded_at}
-    attention = [(e, reason) for e in enrollments if (reason := services.attention_reason(e, cohort))]
-    bars = charts.module_bars(matrix)
-    weeks = charts.week_progress(cohort, enrollments, len(course.modules))
-    return render_template("cohorts/cohort.html", cohort=cohort, enrollments=enrollments, attention=attention,
-                           course=course, reminded=reminded, bars=bars, module_svg=charts.module_chart(bars),
-                           weeks=weeks, week_svg=charts.week_chart(weeks, len(course.modules)) if weeks else None)
-
-
 @bp.route("/groepen/<int:cohort_id>/bijeenkomsten", methods=["GET", "POST"])
 @roles_required("trainer", "admin")
 def sessions(cohort_id: int):

@@ -27,10 +27,10 @@ from datetime import timedelta
 
 import pytest
 
-from ebw_training.cohorts.analysis import analyse, flags_for, point_biserial
 from ebw_training.content import get_course
 from ebw_training.extensions import db
 from ebw_training.timeutil import utcnow
+from ebw_training.trainer.analysis import analyse, flags_for, point_biserial
 
 from ..factories import TEST_PASSWORD, make_cohort, make_enrollment, make_user
 from .data import bulk_cohort, quiz_attempt, trainer_cohort

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from ebw_training.cohorts.charts import bucket_labels, week_progress
 from ebw_training.content import get_course
 from ebw_training.extensions import db
 from ebw_training.learning.models import CompletionEvent
 from ebw_training.timeutil import utcnow
+from ebw_training.trainer.charts import bucket_labels, week_progress
 
 from ..factories import make_cohort, make_enrollment, make_user
 from .data import complete_module

@@ -5,13 +5,13 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 from flask_babel import gettext as _
 
+from ..cohorts import services
+from ..cohorts.models import STATUS_LABELS
+from ..cohorts.views import load_cohort
 from ..content import get_course
 from ..core.permissions import roles_required
-from . import services
 from .downloads import csv_bytes, download, xlsx_bytes
 from .matrix import build_matrix, matrix_table
-from .models import STATUS_LABELS
-from .views import load_cohort
 
 bp = Blueprint("matrix", __name__)
 

@@ -16,13 +16,13 @@ from datetime import datetime
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from ..cohorts.models import ENROLLMENT_STATUSES, Cohort, Enrollment, Reminder, status_label
+from ..cohorts.services import cohort_enrollments
 from ..content.course import Course, Module
 from ..core.formatting import round_half_up
 from ..extensions import db
 from ..learning.models import CompletionEvent, ExerciseAnswer, QuizAttempt
 from ..timeutil import local
-from .models import ENROLLMENT_STATUSES, Cohort, Enrollment, Reminder, status_label
-from .services import cohort_enrollments
 
 MODULE_STATUSES = ("niet_gestart", "bezig", "afgerond")
 _EVENT_STATUS = {"started": "bezig", "reopened": "bezig", "completed": "afgerond"}

@@ -11,14 +11,15 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
+from ..cohorts import services
+from ..cohorts.forms import ReminderForm, ReminderSettingsForm
+from ..cohorts.views import load_cohort
 from ..core.errors import ValidationError
 from ..core.forms import show_error
 from ..core.permissions import roles_required
 from ..extensions import db
-from . import reminders, services
-from .forms import ReminderForm, ReminderSettingsForm
+from . import reminders
 from .matrix import last_reminders
-from .views import load_cohort
 
 bp = Blueprint("reminders", __name__)
 

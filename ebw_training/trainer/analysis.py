@@ -25,11 +25,11 @@ from math import sqrt
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from ..cohorts.models import Enrollment
 from ..content.course import Course, Module, Question
 from ..content.types import QUESTION_TYPES
 from ..extensions import db
 from ..learning.models import QuizAttempt
-from .models import Enrollment
 
 MIN_ATTEMPTS = 10
 TOO_EASY = 0.9

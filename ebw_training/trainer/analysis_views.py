@@ -5,11 +5,12 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 from flask_login import current_user
 
+from ..cohorts import services
+from ..cohorts.views import load_cohort
 from ..content import get_course
 from ..core.permissions import roles_required
-from . import analysis, services
+from . import analysis
 from .downloads import csv_bytes, download
-from .views import load_cohort
 
 bp = Blueprint("analysis", __name__)
 

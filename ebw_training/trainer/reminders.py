@@ -18,13 +18,13 @@ from sqlalchemy import func, select
 
 from ..accounts.mail import send_mail
 from ..accounts.models import User
+from ..cohorts.models import Cohort, Enrollment, Reminder
 from ..content import get_course
 from ..core.audit import record_audit
 from ..core.errors import ValidationError
 from ..core.urls import external_url
 from ..extensions import db
 from ..timeutil import utcnow
-from .models import Cohort, Enrollment, Reminder
 
 PLACEHOLDERS = ("voornaam", "nog_te_doen", "einddatum")
 MAX_TEMPLATE_CHARS = 5000

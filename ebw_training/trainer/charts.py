@@ -14,11 +14,11 @@ from flask_babel import gettext as _
 from markupsafe import Markup, escape
 from sqlalchemy import select
 
+from ..cohorts.models import Cohort, Enrollment
 from ..extensions import db
 from ..learning.models import CompletionEvent
 from ..timeutil import utcnow
 from .matrix import Matrix
-from .models import Cohort, Enrollment
 
 MAX_WEEKS = 52
 # Groups of "modules completed" for the week chart, as (lowest, highest) share of the course.
