@@ -3,6 +3,7 @@
 from .accounts.models import LoginAttempt, MailMessage, PasswordResetToken, User
 from .admin.models import AuditEvent
 from .cohorts.models import Attendance, Cohort, ContactSession, Enrollment, cohort_trainer
+from .interop.models import XapiStatement
 from .learning.models import (
     Certificate,
     CompletionEvent,
@@ -32,5 +33,6 @@ __all__ = [
     "QuizAttempt",
     "User",
     "VideoProgress",
+    "XapiStatement",
     "cohort_trainer",
 ]
