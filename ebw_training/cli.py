@@ -215,11 +215,9 @@ def demo_command():
 @click.option("--json", "as_json", is_flag=True)
 def retention_command(days, dry_run, as_json):
     """Maak deelnemers anoniem van wie de training langer dan de bewaartermijn geleden is (de aantallen blijven)."""
-    from flask import current_app
+    from .admin.retention import retention_policy, run_retention
 
-    from .admin.retention import run_retention
-
-    days = days or current_app.config["EBW_RETENTION_DAYS"]
+    days = days or retention_policy().days
     result = run_retention(days, dry_run=dry_run)
     if as_json:
         click.echo(json.dumps({"days": days, "cutoff": result.cutoff.isoformat() + "Z", "dry_run": dry_run,

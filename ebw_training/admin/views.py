@@ -16,6 +16,7 @@ from ..cohorts import services as cohort_services
 from ..cohorts.models import Cohort, Enrollment
 from ..extensions import db
 from ..municipalities.services import active_municipalities
+from . import removal
 from .forms import CohortForm, EnrollForm, ImportForm, UserCreateForm, UserEditForm
 from .models import AuditEvent
 
@@ -37,7 +38,28 @@ def index():
     counts = dict(db.session.execute(select(User.role, func.count(User.id)).group_by(User.role)).all())
     cohort_count = db.session.scalar(select(func.count(Cohort.id)))
     outbox_count = db.session.scalar(select(func.count(MailMessage.id)))
-    return render_template("admin/index.html", counts=counts, cohort_count=cohort_count, outbox_count=outbox_count)
+    removal_count = len(removal.open_requests())
+    return render_template("admin/index.html", counts=counts, cohort_count=cohort_count, outbox_count=outbox_count,
+                           removal_count=removal_count)
+
+
+@bp.get("/verwijderverzoeken")
+@roles_required("admin")
+def removal_requests():
+    return render_template("admin/removal_requests.html", requests=removal.open_requests())
+
+
+@bp.post("/verwijderverzoeken/<int:user_id>")
+@roles_required("admin")
+def removal_carry_out(user_id: int):
+    user = db.get_or_404(User, user_id)
+    if user.removal_requested_at is None or user.anonymised_at is not None:
+        flash(_("Voor dit account is geen open verzoek om te verwijderen."), "error")
+    else:
+        removal.carry_out_removal(user, actor=current_user)
+        db.session.commit()
+        flash(_("Het account is verwijderd. De aantallen in de rapportages blijven gelijk."), "success")
+    return redirect(url_for("admin.removal_requests"))
 
 
 @bp.get("/gebruikers")

@@ -40,7 +40,7 @@ def issuer() -> dict[str, Any]:
     return {
         "@context": CONTEXT,
         "type": "Issuer",
-        "id": external_url("badges.issuer"),
+        "id": external_url("interop.issuer"),
         "name": "Rijksopleidingsinstituut tegengaan Radicalisering (ROR)",
         "url": current_app.config["EBW_BASE_URL"].rstrip("/") + "/",
         "email": current_app.config["EBW_BADGE_ISSUER_EMAIL"],
@@ -53,7 +53,7 @@ def badge_class() -> dict[str, Any]:
     return {
         "@context": CONTEXT,
         "type": "BadgeClass",
-        "id": external_url("badges.badge_class"),
+        "id": external_url("interop.badge_class"),
         "name": course.title,
         "description": _("Deze badge krijgt wie alle modules van de online training %(title)s heeft afgerond.",
                          title=course.title),
@@ -63,13 +63,13 @@ def badge_class() -> dict[str, Any]:
             "narrative": _("Alle modules van de training afgerond: pagina's gelezen, video's bekeken, toetsen "
                            "gehaald en oefeningen ingeleverd."),
         },
-        "issuer": external_url("badges.issuer"),
+        "issuer": external_url("interop.issuer"),
         "tags": ["EBW", "ROR", "radicalisering", "preventie"],
     }
 
 
 def assertion_url(code: str) -> str:
-    return external_url("badges.assertion", code=code)
+    return external_url("interop.assertion", code=code)
 
 
 def is_withdrawn(certificate: Certificate) -> bool:
@@ -91,7 +91,7 @@ def assertion(certificate: Certificate) -> dict[str, Any]:
         "id": url,
         "recipient": {"type": "email", "hashed": True, "salt": certificate.badge_salt,
                       "identity": recipient_identity(user.email, certificate.badge_salt)},
-        "badge": external_url("badges.badge_class"),
+        "badge": external_url("interop.badge_class"),
         "verification": {"type": "hosted"},
         "issuedOn": _iso(certificate.issued_at),
         "image": external_url("static", filename="img/badge.png"),

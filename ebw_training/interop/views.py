@@ -1,15 +1,20 @@
-"""Open Badges endpoints (public, CONTRACT URLs) and the learner's baked badge download."""
+"""Open Badges endpoints (public, CONTRACT URLs), the learner's baked badge, own data ZIP and removal request."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, jsonify
+from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..accounts.permissions import public, roles_required
+from ..admin import removal
+from ..extensions import db
 from ..learning import services as learning
 from . import badges
+from .forms import RemovalRequestForm
+from .own_data import own_data_zip
 
-bp = Blueprint("badges", __name__)
+bp = Blueprint("interop", __name__)
 
 
 def _json(body: dict, status: int = 200) -> Response:
@@ -48,4 +53,31 @@ def baked(code: str):
     if certificate is None or badges.is_withdrawn(certificate):
         abort(404)
     return Response(badges.baked_png(certificate), mimetype="image/png", headers={
-        "Content-Disposition": f'attachment; filename="badge-{certificate.code}.png"'})
+        "Content-Disposition": f'attachment; filename="badge-{certificate.code}.png"', "Cache-Control": "no-store"})
+
+
+@bp.get("/mijn-gegevens.zip")
+@roles_required("learner")
+def my_data_zip():
+    return Response(own_data_zip(current_user), mimetype="application/zip", headers={
+        "Content-Disposition": f'attachment; filename="mijn-gegevens-{current_user.pseudonym}.zip"',
+        "Cache-Control": "no-store"})
+
+
+@bp.route("/mijn-gegevens/verwijderen", methods=["GET", "POST"])
+@roles_required("learner")
+def request_removal():
+    """Ask for the account to be removed (an admin carries it out), or withdraw that request."""
+    form = RemovalRequestForm()
+    if request.method == "POST" and request.form.get("withdraw") == "1":
+        removal.withdraw_removal_request(current_user)
+        db.session.commit()
+        flash(_("Je verzoek om je account te verwijderen is ingetrokken."), "success")
+        return redirect(url_for("interop.request_removal"))
+    if form.validate_on_submit():
+        removal.request_removal(current_user)
+        db.session.commit()
+        flash(_("Je verzoek is ontvangen. Een beheerder verwijdert je account binnen een maand."), "success")
+        return redirect(url_for("interop.request_removal"))
+    status = 400 if form.errors else 200
+    return render_template("interop/removal_request.html", form=form), status
