@@ -241,9 +241,10 @@ def seed_municipalities_command():
 
 def init_app(app: Flask) -> None:
     from .content.cli import register as register_content
+    from .interop.xapi_cli import register as register_xapi
     from .learning.cli import register as register_learning
     from .reporting.cli import register as register_reporting
 
-    for register in (register_content, register_learning, register_reporting):
+    for register in (register_content, register_learning, register_reporting, register_xapi):
         register(ebw)
     app.cli.add_command(ebw)

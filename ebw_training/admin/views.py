@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, or_, select
@@ -15,6 +25,7 @@ from ..accounts.permissions import roles_required
 from ..cohorts import services as cohort_services
 from ..cohorts.models import Cohort, Enrollment
 from ..extensions import db
+from ..interop import lrs
 from ..municipalities.services import active_municipalities
 from . import removal
 from .forms import CohortForm, EnrollForm, ImportForm, UserCreateForm, UserEditForm
@@ -40,7 +51,16 @@ def index():
     outbox_count = db.session.scalar(select(func.count(MailMessage.id)))
     removal_count = len(removal.open_requests())
     return render_template("admin/index.html", counts=counts, cohort_count=cohort_count, outbox_count=outbox_count,
-                           removal_count=removal_count)
+                           removal_count=removal_count, xapi_pending=lrs.pending_count(),
+                           xapi_last_sent=lrs.last_sent_at(), lrs_configured=lrs.configured())
+
+
+@bp.get("/xapi.jsonl")
+@roles_required("admin")
+def xapi_export():
+    """Every xAPI statement as JSON lines, streamed (the same as `ebw xapi export`)."""
+    return Response(stream_with_context(lrs.export_lines()), mimetype="application/x-ndjson", headers={
+        "Content-Disposition": 'attachment; filename="xapi-statements.jsonl"', "Cache-Control": "no-store"})
 
 
 @bp.get("/verwijderverzoeken")
