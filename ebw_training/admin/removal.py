@@ -19,30 +19,6 @@ from .retention import anonymise
 from .services import record_audit
 
 
-def request_removal(user: User) -> bool:
-    """The learner asks for removal; False when a request is already open."""
-    if user.removal_requested_at is not None:
-        return False
-    user.removal_requested_at = utcnow()
-    record_audit("account.removal_requested", actor=user, target=f"user:{user.id}")
-    db.session.flush()
-    return True
-
-
-def withdraw_removal_request(user: User) -> None:
-    if user.removal_requested_at is None or user.anonymised_at is not None:
-        return
-    user.removal_requested_at = None
-    record_audit("account.removal_withdrawn", actor=user, target=f"user:{user.id}")
-    db.session.flush()
-
-
-def open_requests() -> list[User]:
-    return list(db.session.scalars(
-        select(User).where(User.removal_requested_at.is_not(None), User.anonymised_at.is_(None))
-        .order_by(User.removal_requested_at)))
-
-
 def carry_out_removal(user: User, *, actor) -> None:
     """Remove the learner's personal data; keep the anonymous figures. Only for an open request."""
     if user.removal_requested_at is None or user.anonymised_at is not None:

@@ -22,6 +22,7 @@ from ..accounts.forms import show_error
 from ..accounts.importing import import_learners
 from ..accounts.models import MailMessage, User
 from ..accounts.permissions import roles_required
+from ..accounts.removal import open_requests
 from ..cohorts import services as cohort_services
 from ..cohorts.models import Cohort, Enrollment
 from ..extensions import db
@@ -49,7 +50,7 @@ def index():
     counts = dict(db.session.execute(select(User.role, func.count(User.id)).group_by(User.role)).all())
     cohort_count = db.session.scalar(select(func.count(Cohort.id)))
     outbox_count = db.session.scalar(select(func.count(MailMessage.id)))
-    removal_count = len(removal.open_requests())
+    removal_count = len(open_requests())
     return render_template("admin/index.html", counts=counts, cohort_count=cohort_count, outbox_count=outbox_count,
                            removal_count=removal_count, xapi_pending=lrs.pending_count(),
                            xapi_last_sent=lrs.last_sent_at(), lrs_configured=lrs.configured())
@@ -66,7 +67,7 @@ def xapi_export():
 @bp.get("/verwijderverzoeken")
 @roles_required("admin")
 def removal_requests():
-    return render_template("admin/removal_requests.html", requests=removal.open_requests())
+    return render_template("admin/removal_requests.html", requests=open_requests())
 
 
 @bp.post("/verwijderverzoeken/<int:user_id>")

@@ -6,8 +6,8 @@ from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_t
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..accounts import removal
 from ..accounts.permissions import public, roles_required
-from ..admin import removal
 from ..extensions import db
 from ..learning import services as learning
 from . import badges
