@@ -148,6 +148,10 @@ def _init_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(municipalities_bp, url_prefix="/admin/gemeenten")
 
+    from .interop.xapi_events import connect as connect_xapi
+
+    connect_xapi()  # every learning event also becomes an xAPI statement in the outbox
+
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; media-src 'self'; "

@@ -5,11 +5,17 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import select
 
 from ..accounts import removal
 from ..accounts.permissions import public, roles_required
+from ..content import get_course
 from ..extensions import db
+from ..learning import events
 from ..learning import services as learning
+from ..learning.models import VideoProgress
+from ..learning.services import LearningError
+from ..learning.views import learner_view
 from . import badges
 from .forms import RemovalRequestForm
 from .own_data import own_data_zip
@@ -81,3 +87,22 @@ def request_removal():
         return redirect(url_for("interop.request_removal"))
     status = 400 if form.errors else 200
     return render_template("interop/removal_request.html", form=form), status
+
+
+@bp.post("/modules/<slug>/video/xapi")
+@roles_required("learner")
+@learner_view
+def video_xapi(enrollment, slug: str):
+    """A player event from static/js/video-xapi.js, recorded as an xAPI Video Profile statement."""
+    module = get_course().module(slug)
+    if module is None or module.video is None or module.video.external_url:
+        abort(404)
+    row = db.session.scalar(select(VideoProgress).where(VideoProgress.enrollment_id == enrollment.id,
+                                                        VideoProgress.video == module.video.name))
+    try:
+        sent = events.record_video_event(enrollment, module, request.get_json(silent=True),
+                                         row.segments if row else [], row is not None and row.watched_at is not None)
+    except LearningError:
+        return jsonify(ok=False, message=_("Deze gebeurtenis van de video is niet goed doorgegeven.")), 400
+    db.session.commit()
+    return jsonify(ok=True, sent=sent)

@@ -245,3 +245,55 @@ def test_admin_sees_pending_count_and_downloads_the_jsonl(client, login, enrollm
     response = client.get("/admin/xapi.jsonl")
     assert response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
     assert [json.loads(line)["id"] for line in response.get_data(as_text=True).splitlines()] == ids
+
+
+# ---------------------------------------------------------------------------------------------------- learning events
+
+
+def _verbs() -> list[str]:
+    rows = db.session.scalars(select(XapiStatement).order_by(XapiStatement.created_at, XapiStatement.id))
+    return [row.verb.rsplit("/", 1)[1] for row in rows]
+
+
+def test_every_learning_event_becomes_a_statement_in_the_same_transaction(app_ctx, enrollment, course):
+    from ebw_training.learning import events
+
+    alfa = course.module("alfa")
+    attempt, _ = services.submit_quiz(enrollment, alfa, quiz_form(RIGHT_ANSWERS), services.new_submission_token())
+    db.session.query(XapiStatement).delete()
+    events.module_started.send(enrollment, module=alfa)
+    events.page_read.send(enrollment, module=alfa, page=alfa.pages[0])
+    events.quiz_submitted.send(enrollment, module=alfa, attempt=attempt)
+    events.exercise_submitted.send(enrollment, module=alfa, answer=None)
+    events.module_completed.send(enrollment, module=alfa)
+    events.course_completed.send(enrollment)
+    assert _verbs() == ["launched", "experienced", "attempted", "answered", "answered", "answered", "answered",
+                        "passed", "submit", "completed", "completed"]
+    db.session.rollback()  # the event's transaction fails: its statements go with it
+    assert _verbs() == []
+
+
+def test_video_player_events_become_video_profile_statements(client, login, enrollment, course):
+    video_module = next(m for m in course.modules if m.video is not None)
+    login(enrollment.user)
+    url = f"/modules/{video_module.slug}/video/xapi"
+    assert f'data-xapi-url="{url}"' in client.get(f"/modules/{video_module.slug}/video").get_data(as_text=True)
+    session = str(uuid.uuid4())
+    for body in ({"verb": "initialized"}, {"verb": "played", "time": 0}, {"verb": "paused", "time": 12.5},
+                 {"verb": "seeked", "from": 12.5, "to": 40}):
+        response = client.post(url, json={"session": session, **body})
+        assert response.status_code == 200 and response.get_json()["sent"] is True
+    # "completed" only once the server counts the video as watched.
+    assert client.post(url, json={"session": session, "verb": "completed"}).get_json()["sent"] is False
+    duration = video_module.video.duration
+    client.post(f"/modules/{video_module.slug}/video/voortgang", json={"segments": [[0, duration]]})
+    assert client.post(url, json={"session": session, "verb": "completed", "time": duration}).get_json()["sent"]
+    video_verbs = [v for v in _verbs() if v in ("initialized", "played", "paused", "seeked", "completed")]
+    assert video_verbs == ["initialized", "played", "paused", "seeked", "completed"]
+    completed = db.session.scalars(select(XapiStatement).where(XapiStatement.verb.like("%/completed"))).all()
+    done = [r.statement for r in completed if r.statement["object"]["id"].endswith("/video")][0]
+    assert done["result"]["extensions"]["https://w3id.org/xapi/video/extensions/progress"] == 1.0
+    assert done["context"]["extensions"]["https://w3id.org/xapi/video/extensions/session-id"] == session
+    for bad in ({"verb": "played", "session": "geen-uuid"}, {"verb": "dansen", "session": session}, None):
+        response = client.post(url, json=bad)
+        assert response.status_code == 400 and response.get_json()["ok"] is False
