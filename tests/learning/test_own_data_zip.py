@@ -84,15 +84,16 @@ def test_own_data_zip_holds_only_the_own_data(client, login, active_learner):
 
 
 def _figures():
+    """The national coordinator's summary: one row per municipality and funding year, and the totals."""
     rows = summary_rows(Scope(), ReportFilter())
-    total = summary_totals(rows)
-    return [(r.municipality_code if hasattr(r, "municipality_code") else None, r) for r in rows], total
+    return rows, summary_totals(rows)
 
 
 def test_removal_request_by_the_learner_carried_out_by_an_admin(client, login, active_learner):
     learner = active_learner.user
     learner_id, email = learner.id, learner.email
     rows_before, total_before = _figures()
+    assert total_before.ingeschreven == 1
     login(learner)
     page = client.get("/mijn-gegevens/verwijderen")
     assert page.status_code == 200
@@ -170,3 +171,19 @@ def test_privacy_page_is_generated_from_the_retention_settings(client, app):
     finally:
         app.config["EBW_RETENTION_DAYS"] = old
     assert "400 dagen" in page and "verdwijnen na 7 dagen" in page
+
+
+def test_retention_leaves_the_coordinator_figures_equal(app_ctx, course):
+    from ebw_training.admin.retention import run_retention
+
+    from ..test_retention import _old_enrollment
+
+    old = _old_enrollment()
+    make_enrollment(name="Nieuwe Deelnemer")
+    db.session.commit()
+    rows_before, total_before = _figures()
+    assert run_retention(365).learners == [old.user_id]
+    db.session.expire_all()
+    rows_after, total_after = _figures()
+    assert total_after == total_before and rows_after == rows_before
+    assert total_before.ingeschreven == 2 and total_before.afgerond == 1  # figures that could have changed
