@@ -98,7 +98,7 @@ def review(cohort_id: int, answer_id: int):
         abort(404)
     answer, enrollment = found
     from ..content import get_course
-    from ..content.types import EXERCISE_KINDS
+    from ..content.exercise_kinds import EXERCISE_KINDS
     from ..learning import services as learning
 
     module = get_course().module(answer.module_slug)

@@ -44,6 +44,8 @@ class Question:
     explanation: str = ""
     explanation_html: str = ""
     line: int = 0
+    group: str = ""  # topic within a question bank: a draw takes a fixed share from each group
+    distractors: tuple[str, ...] = ()  # matching: extra right-hand choices without a left side
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,15 @@ class Quiz:
     questions: tuple[Question, ...]
     version: str  # sha256 of the file
     path: str = ""
+    draw: int | None = None  # questions per attempt, drawn from the bank; None: all of them
+
+    @property
+    def per_attempt(self) -> int:
+        """How many questions one attempt shows."""
+        return min(self.draw or len(self.questions), len(self.questions))
+
+    def question(self, question_id: str) -> Question | None:
+        return next((q for q in self.questions if q.id == question_id), None)
 
 
 @dataclass(frozen=True)

@@ -19,11 +19,12 @@ from typing import Any
 
 from flask import Flask
 
-from . import validate
+from . import keycheck, validate
 from .course import Course, Exercise, Module, Page, Quiz, Video
+from .exercise_kinds import EXERCISE_KINDS
 from .markdown import ContentMarkdown
 from .problems import ERROR, Problem, errors, summary_line
-from .types import EXERCISE_KINDS, QUESTION_TYPES
+from .types import QUESTION_TYPES
 from .yamlutil import line_of, load_yaml
 
 COURSE_TITLE = "Evidence Based Werken bij de preventie van radicalisering"
@@ -188,15 +189,22 @@ def _load_quizzes(reader: _Reader, md: ContentMarkdown, problems: list[Problem])
         problems.extend(duplicates)
         if not ok or duplicates:
             continue
-        quizzes[path.stem] = Quiz(
+        quiz = Quiz(
             name=path.stem,
             title=str(data["title"]).strip(),
             pass_mark=float(data.get("pass_mark", 0.7)),
-            shuffle=bool(data.get("shuffle", False)),
+            shuffle=bool(data.get("shuffle", True)),
             questions=tuple(questions),
             version=_sha([(rel, reader.data[rel])]),
             path=rel,
+            draw=data.get("draw"),
         )
+        bank_problems = keycheck.check_bank(quiz, line_of(data, "draw", 1))
+        problems.extend(bank_problems)
+        if any(p.is_error for p in bank_problems):
+            continue
+        problems.extend(keycheck.check_key_patterns(quiz))
+        quizzes[path.stem] = quiz
     return quizzes
 
 

@@ -1,4 +1,4 @@
-"""Question types and exercise kinds: each a small class behind one interface, in a registry.
+"""Question types: each a small class behind one interface, in a registry (QUESTION_TYPES).
 
 A new question type is a subclass of QuestionType added to QUESTION_TYPES; the loader, the
 validator, the learner pages and GIFT interop all go through the registry.
@@ -22,7 +22,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from .course import Exercise, ExerciseItem, Option, Question
+from .course import Option, Question
 from .problems import ERROR, WARNING, Problem
 from .yamlutil import line_of
 
@@ -31,15 +31,11 @@ if TYPE_CHECKING:  # pragma: no cover
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 OPTION_KEYS = "abcdefghijklmnopqrstuvwxyz"
-MAX_ANSWER_CHARS = 5000
-DEFAULT_SCALE = ("ja", "deels", "nee", "weet niet")
 TRUE_FALSE_TEXTS = ("Waar", "Niet waar")
-PRIVACY_WORDS = ("privacy", "persoonsgegevens")
 
-QUESTION_KEYS = {"id", "type", "prompt", "options", "explanation"}
+QUESTION_KEYS = {"id", "type", "group", "prompt", "options", "distractors", "explanation"}
+DISTRACTOR_PREFIX = "x"  # matching: the value of a distractor choice is x1, x2, ... (option keys are letters)
 OPTION_FIELDS = {"text", "correct", "feedback", "match"}
-EXERCISE_KEYS = {"title", "kind", "instructions", "items", "scale"}
-ITEM_KEYS = {"id", "text", "help", "example"}
 
 
 @dataclass
@@ -122,6 +118,12 @@ class QuestionType:
         if data.get("explanation") is not None and not explanation:
             report(line_of(data, "explanation", line), f"{who}: de uitleg (explanation) moet een tekst zijn.")
 
+        group = _text(data.get("group")) or ""
+        if data.get("group") is not None and not ID_PATTERN.match(group):
+            report(line_of(data, "group", line), f"{who}: de groep (group) is een kort woord met kleine letters, "
+                                                  "cijfers en streepjes, zoals 'soorten-kennis'.")
+        distractors = self._parse_distractors(data, who, line, report)
+
         raw_options = data.get("options")
         options: list[Option] = []
         option_lines: list[int] = []
@@ -174,6 +176,8 @@ class QuestionType:
             explanation=explanation,
             explanation_html=markdown.render(explanation),
             line=line,
+            group=group,
+            distractors=distractors,
         )
         for index, raw in enumerate(raw_options):
             if isinstance(raw, Mapping) and index < len(option_lines):
@@ -181,6 +185,21 @@ class QuestionType:
         problems.extend(self.validate(question, path=path, option_lines=option_lines))
         has_error = any(p.is_error for p in problems)
         return (None if has_error else question), problems
+
+    def _parse_distractors(self, data: Mapping, who: str, line: int, report) -> tuple[str, ...]:
+        raw = data.get("distractors")
+        if raw is None:
+            return ()
+        at = line_of(data, "distractors", line)
+        if self.name != "matching":
+            report(at, f"{who}: 'distractors' hoort alleen bij koppelvragen (type matching); laat het weg.", WARNING)
+            return ()
+        values = [_text(v) for v in raw] if isinstance(raw, list) else []
+        if not values or not all(values):
+            report(at, f"{who}: 'distractors' is een lijst van extra antwoorden voor de rechterkant, elk een tekst, "
+                       "zoals ['Chat', 'Brief'].")
+            return ()
+        return tuple(values)  # type: ignore[arg-type]
 
     def _check_option_fields(self, question: Question, raw: Mapping, number: int, at: int, path: str) -> list[Problem]:
         who = f"Vraag '{question.id}'" if question.id else "Deze vraag"
@@ -227,11 +246,20 @@ class QuestionType:
 
     # -- showing -------------------------------------------------------------------------------------------------
 
-    def _ordered_options(self, question: Question, seed: int) -> list[Option]:
-        options = list(question.options)
-        if seed:
-            random.Random(f"{seed}:{question.id}").shuffle(options)
-        return options
+    def display_order(self, question: Question, rng: random.Random | None) -> dict[str, list[str]]:
+        """The order one attempt shows: {"options": option keys}; shuffled with `rng`, file order without."""
+        keys = [o.key for o in question.options]
+        if rng is not None:
+            rng.shuffle(keys)
+        return {"options": keys}
+
+    @staticmethod
+    def _ordered(items, keys: Sequence[str] | None, key=lambda item: item.key) -> list:
+        """`items` in the order of `keys` (stored with an attempt); items the order does not name go last."""
+        if not keys:
+            return list(items)
+        position = {k: i for i, k in enumerate(keys)}
+        return sorted(items, key=lambda item: position.get(key(item), len(position)))
 
     def _chosen_keys(self, answer, result: QuestionResult | None) -> set[str]:
         if answer is None and result is not None:
@@ -249,11 +277,13 @@ class QuestionType:
         number: int,
         answer=None,
         result: QuestionResult | None = None,
-        seed: int = 0,
+        order: Mapping[str, Sequence[str]] | None = None,
+        error_id: str | None = None,
     ) -> Markup:
         """An accessible fieldset; with `result`, read-only with the verdict, feedback and explanation.
 
-        `seed` 0 keeps the file order; another seed shuffles the options (pass it when the quiz shuffles).
+        `order` is the display order of one attempt (see `display_order`); without it the file order.
+        `error_id` names the element that holds a message about this question (added to aria-describedby).
         """
         chosen = self._chosen_keys(answer, result)
         name = self.field_name(question)
@@ -264,7 +294,7 @@ class QuestionType:
                 "html": option.html,
                 "checked": option.key in chosen,
             }
-            for option in self._ordered_options(question, seed)
+            for option in self._ordered(question.options, (order or {}).get("options"))
         ]
         return _render_template(
             "content/question.html",
@@ -277,6 +307,7 @@ class QuestionType:
             verdict=_verdict(result),
             feedback=_feedback_rows(question, result),
             inline_prompt=_inline_prompt(question.prompt_html),
+            error_id=error_id,
         )
 
 
@@ -337,8 +368,8 @@ class TrueFalse(QuestionType):
     name = "true_false"
     label = "waar of niet waar"
 
-    def _ordered_options(self, question: Question, seed: int) -> list[Option]:
-        return list(question.options)  # Waar before Niet waar, always
+    def display_order(self, question: Question, rng: random.Random | None) -> dict[str, list[str]]:
+        return {"options": [o.key for o in question.options]}  # Waar before Niet waar, always
 
     def validate(self, question: Question, *, path: str = "", option_lines: Sequence[int] = ()) -> list[Problem]:
         problems = []
@@ -422,6 +453,12 @@ class Matching(QuestionType):
                                                   "moet anders zijn."))
             else:
                 seen[folded] = index + 1
+        for text in question.distractors:
+            if text.casefold() in seen:
+                problems.append(Problem(path, question.line, f"{who} ({self.label}): de extra keuze '{text}' "
+                                                             "(distractors) is ook een goede rechterkant. Kies een "
+                                                             "andere tekst."))
+            seen.setdefault(text.casefold(), 0)
         if len(question.options) < 3:
             problems.append(Problem(path, question.line, f"{who} ({self.label}) heeft {len(question.options)} "
                                                          "paren; geef er minstens 3."))
@@ -430,12 +467,29 @@ class Matching(QuestionType):
     def field_name(self, question: Question, key: str = "") -> str:
         return f"q-{question.id}-{key}" if key else f"q-{question.id}"
 
+    @staticmethod
+    def choices(question: Question) -> dict[str, str]:
+        """The right-hand choices: {value: text}; an option's value is its key, a distractor's x1, x2, ..."""
+        values = {o.key: o.match or "" for o in question.options if o.match}
+        values.update({f"{DISTRACTOR_PREFIX}{n}": text for n, text in enumerate(question.distractors, start=1)})
+        return values
+
+    def display_order(self, question: Question, rng: random.Random | None) -> dict[str, list[str]]:
+        lefts = [o.key for o in question.options]
+        choices = list(self.choices(question).items())
+        if rng is not None:
+            rng.shuffle(lefts)
+            rng.shuffle(choices)
+        else:
+            choices.sort(key=lambda item: item[1].casefold())
+        return {"options": lefts, "choices": [value for value, _text in choices]}
+
     def answer_from_form(self, question: Question, form) -> object:
-        keys = {o.key for o in question.options}
+        values = set(self.choices(question))
         answer = {}
         for option in question.options:
             value = form.get(self.field_name(question, option.key))
-            if value in keys:
+            if value in values:
                 answer[option.key] = value
         return answer or None
 
@@ -448,37 +502,35 @@ class Matching(QuestionType):
         return {}
 
     def grade(self, question: Question, answer) -> QuestionResult:
-        """The share of pairs matched right."""
+        """The share of pairs matched right (a distractor is never right)."""
         pairs = self._pairs(answer)
         if not question.options:
             return QuestionResult(score=0.0, correct=False, chosen=[], feedback=[])
-        by_key = {o.key: o for o in question.options}
+        choices = self.choices(question)
         right = 0
         feedback = []
         for option in question.options:
             picked = pairs.get(option.key)
             ok = picked == option.key
             right += ok
-            if picked in by_key:
-                text = f"{option.text} → {by_key[picked].match}"
-                feedback.append((text, ok, str(option.feedback_html)))
+            if picked in choices:
+                feedback.append((f"{option.text} → {choices[picked]}", ok, str(option.feedback_html)))
         score = right / len(question.options)
         return QuestionResult(
             score=score,
             correct=score == 1.0,
-            chosen=[f"{k}={pairs[k]}" for k in by_key if k in pairs],
+            chosen=[f"{o.key}={pairs[o.key]}" for o in question.options if o.key in pairs],
             feedback=feedback,
         )
 
     def render(self, question: Question, *, number: int, answer=None, result: QuestionResult | None = None,
-               seed: int = 0) -> Markup:
+               order: Mapping[str, Sequence[str]] | None = None, error_id: str | None = None) -> Markup:
         pairs = self._pairs(answer if answer is not None else (result.chosen if result else None))
-        lefts = self._ordered_options(question, seed)
-        rights = [o for o in question.options if o.match]
-        if seed:
-            random.Random(f"{seed}:{question.id}:right").shuffle(rights)
-        else:
-            rights.sort(key=lambda o: (o.match or "").casefold())
+        shown = dict(order or {}) or self.display_order(question, None)
+        lefts = self._ordered(question.options, shown.get("options"))
+        texts = self.choices(question)
+        values = [v for v in shown.get("choices") or [] if v in texts]
+        values += [v for v in self.display_order(question, None)["choices"] if v not in values]
         rows = []
         for option in lefts:
             picked = pairs.get(option.key)
@@ -491,7 +543,6 @@ class Matching(QuestionType):
                 "answered": picked is not None,
                 "feedback_html": option.feedback_html,
             })
-        choices = [{"value": o.key, "text": o.match} for o in rights]
         return _render_template(
             "content/question.html",
             question=question,
@@ -499,234 +550,15 @@ class Matching(QuestionType):
             number=number,
             name=self.field_name(question),
             rows=rows,
-            choices=choices,
+            choices=[{"value": value, "text": texts[value]} for value in values],
             result=result,
             verdict=_verdict(result),
             feedback=[],
             inline_prompt=_inline_prompt(question.prompt_html),
+            error_id=error_id,
         )
 
 
 QUESTION_TYPES: dict[str, QuestionType] = {
     t.name: t for t in (SingleChoice(), MultipleChoice(), TrueFalse(), Matching())
 }
-
-
-# --------------------------------------------------------------------------------------------------------------------
-# Exercise kinds
-
-
-class ExerciseKind:
-    """One kind of exercise: how it is read, checked, filled in, shown and summarised for the result document."""
-
-    name: str = ""
-    template: str = ""
-
-    def parse(
-        self, data: Mapping, *, path: str, line: int, markdown: ContentMarkdown
-    ) -> tuple[Exercise | None, list[Problem]]:
-        problems: list[Problem] = []
-
-        def report(at: int, message: str, severity: str = ERROR) -> None:
-            problems.append(Problem(path, at, message, severity))
-
-        for key in data:
-            if key not in EXERCISE_KEYS:
-                report(line_of(data, key, line), f"Onbekend veld '{key}' (bekend zijn: "
-                                                 f"{', '.join(sorted(EXERCISE_KEYS))}).", WARNING)
-        title = _text(data.get("title")) or ""
-        if not title:
-            report(line, "De oefening heeft geen titel (title).")
-        instructions = _text(data.get("instructions")) or ""
-        if not instructions:
-            report(line, "De oefening heeft geen instructie (instructions).")
-        elif not any(word in instructions.casefold() for word in PRIVACY_WORDS):
-            report(line_of(data, "instructions", line),
-                   "De instructie (instructions) noemt de privacyregel niet. Schrijf erin dat deelnemers werken met "
-                   "hun eigen (beleids)interventie of een verzonnen casus, en nooit informatie opschrijven over "
-                   "personen die mogelijk radicaliseren, of bijzondere persoonsgegevens. (De controle zoekt naar "
-                   "het woord 'privacy' of 'persoonsgegevens'.)")
-        scale = self._parse_scale(data, line, report)
-
-        raw_items = data.get("items")
-        items: list[ExerciseItem] = []
-        seen: dict[str, int] = {}
-        if not isinstance(raw_items, list) or not raw_items:
-            report(line_of(data, "items", line), "De oefening heeft geen items (items).")
-            raw_items = []
-        for index, raw in enumerate(raw_items):
-            at = line_of(raw_items, index, line)
-            if not isinstance(raw, Mapping):
-                report(at, f"Item {index + 1}: schrijf een item als 'id: ...' met daaronder 'text:'.")
-                continue
-            for key in raw:
-                if key not in ITEM_KEYS:
-                    report(line_of(raw, key, at), f"Item {index + 1}: onbekend veld '{key}'.", WARNING)
-            item_id = _text(raw.get("id")) or ""
-            if not item_id:
-                report(at, f"Item {index + 1} heeft geen id. Geef elk item een vaste id, zoals 'probleem-bekend'.")
-            elif not ID_PATTERN.match(item_id):
-                report(line_of(raw, "id", at), f"Item-id '{item_id}' mag alleen kleine letters, cijfers en "
-                                               "streepjes bevatten.")
-            elif item_id in seen:
-                report(line_of(raw, "id", at), f"Item-id '{item_id}' komt twee keer voor (ook op regel "
-                                               f"{seen[item_id]}). Elk item heeft een eigen id nodig.")
-            else:
-                seen[item_id] = line_of(raw, "id", at)
-            text = _text(raw.get("text")) or ""
-            if not text:
-                report(at, f"Item {index + 1} ('{item_id}') heeft geen tekst (text).")
-            help_text = _text(raw.get("help")) or ""
-            example = _text(raw.get("example")) or ""
-            items.append(ExerciseItem(
-                id=item_id,
-                text=text,
-                help=help_text,
-                help_html=markdown.render(help_text),
-                example=example,
-                example_html=markdown.render(example),
-            ))
-        if items and not any(item.example for item in items):
-            report(line_of(data, "items", line), "Geen enkel item heeft een voorbeeldantwoord (example). Geef bij "
-                                                 "minstens één item een voorbeeld.")
-        from pathlib import PurePosixPath
-
-        exercise = Exercise(
-            name=PurePosixPath(path).stem,
-            title=title,
-            kind=self.name,
-            instructions=instructions,
-            instructions_html=markdown.render(instructions),
-            items=tuple(items),
-            scale=scale,
-            path=path,
-        )
-        problems.extend(self.validate(exercise, path=path, line=line))
-        has_error = any(p.is_error for p in problems)
-        return (None if has_error else exercise), problems
-
-    def _parse_scale(self, data: Mapping, line: int, report) -> tuple[str, ...]:
-        if data.get("scale") is not None:
-            report(line_of(data, "scale", line), "Een schaal (scale) hoort alleen bij een checklist; laat hem weg.",
-                   WARNING)
-        return ()
-
-    def validate(self, exercise: Exercise, *, path: str = "", line: int = 1) -> list[Problem]:
-        return []
-
-    def answers_from_form(self, exercise: Exercise, form) -> dict:
-        raise NotImplementedError
-
-    def missing(self, exercise: Exercise, answers: dict) -> dict[str, str]:
-        raise NotImplementedError
-
-    def summarise(self, exercise: Exercise, answers: dict) -> list[tuple[str, str]]:
-        raise NotImplementedError
-
-    def render(self, exercise: Exercise, answers: dict, errors: dict[str, str] | None = None,
-               disabled: bool = False) -> Markup:
-        """The form fields of the exercise (no <form>, no buttons), with the learner's answers filled in."""
-        return _render_template(
-            self.template,
-            exercise=exercise,
-            answers=answers or {},
-            errors=errors or {},
-            disabled=disabled,
-            max_chars=MAX_ANSWER_CHARS,
-        )
-
-
-def _clean(value: Any) -> str:
-    text = str(value or "").replace("\r\n", "\n").strip()
-    return text[:MAX_ANSWER_CHARS]
-
-
-def _answer(answers: Any, item_id: str) -> dict:
-    if not isinstance(answers, Mapping):
-        return {}
-    value = answers.get(item_id)
-    return value if isinstance(value, Mapping) else {}
-
-
-class ChecklistKind(ExerciseKind):
-    name = "checklist"
-    template = "content/exercise_checklist.html"
-
-    def _parse_scale(self, data: Mapping, line: int, report) -> tuple[str, ...]:
-        raw = data.get("scale")
-        if raw is None:
-            return DEFAULT_SCALE
-        values = [_text(v) for v in raw] if isinstance(raw, list) else []
-        if len(values) < 2 or not all(values) or len({v.casefold() for v in values}) != len(values):
-            report(line_of(data, "scale", line), "De schaal (scale) moet een lijst zijn van minstens twee "
-                                                 "verschillende antwoorden, zoals [ja, deels, nee, weet niet].")
-            return DEFAULT_SCALE
-        return tuple(values)  # type: ignore[arg-type]
-
-    def answers_from_form(self, exercise: Exercise, form) -> dict:
-        answers = {}
-        for item in exercise.items:
-            scale = form.get(f"item-{item.id}-scale", "")
-            answers[item.id] = {
-                "scale": scale if scale in exercise.scale else "",
-                "explanation": _clean(form.get(f"item-{item.id}-explanation")),
-            }
-        return answers
-
-    def missing(self, exercise: Exercise, answers: dict) -> dict[str, str]:
-        return {
-            item.id: _("Kies een antwoord bij deze vraag.")
-            for item in exercise.items
-            if _answer(answers, item.id).get("scale") not in exercise.scale
-        }
-
-    def summarise(self, exercise: Exercise, answers: dict) -> list[tuple[str, str]]:
-        rows = []
-        for item in exercise.items:
-            answer = _answer(answers, item.id)
-            scale = str(answer.get("scale") or "")
-            explanation = str(answer.get("explanation") or "").strip()
-            if scale and explanation:
-                text = f"{scale}. {_('Toelichting')}: {explanation}"
-            else:
-                text = scale or explanation or _("Niet ingevuld")
-            rows.append((item.text, text))
-        return rows
-
-
-class FormatKind(ExerciseKind):
-    name = "format"
-    template = "content/exercise_format.html"
-
-    def answers_from_form(self, exercise: Exercise, form) -> dict:
-        return {item.id: {"text": _clean(form.get(f"item-{item.id}-text"))} for item in exercise.items}
-
-    def missing(self, exercise: Exercise, answers: dict) -> dict[str, str]:
-        return {
-            item.id: _("Vul dit onderdeel in.")
-            for item in exercise.items
-            if not str(_answer(answers, item.id).get("text") or "").strip()
-        }
-
-    def summarise(self, exercise: Exercise, answers: dict) -> list[tuple[str, str]]:
-        return [
-            (item.text, str(_answer(answers, item.id).get("text") or "").strip() or _("Niet ingevuld"))
-            for item in exercise.items
-        ]
-
-
-EXERCISE_KINDS: dict[str, ExerciseKind] = {k.name: k for k in (ChecklistKind(), FormatKind())}
-
-__all__ = [
-    "EXERCISE_KINDS",
-    "QUESTION_TYPES",
-    "ChecklistKind",
-    "ExerciseKind",
-    "FormatKind",
-    "Matching",
-    "MultipleChoice",
-    "QuestionResult",
-    "QuestionType",
-    "SingleChoice",
-    "TrueFalse",
-]

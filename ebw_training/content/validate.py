@@ -14,15 +14,16 @@ from pathlib import Path
 from typing import Any
 
 from .course import Course
+from .exercise_kinds import EXERCISE_KINDS
 from .problems import ERROR, WARNING, Problem
-from .types import EXERCISE_KINDS, QUESTION_TYPES
+from .types import QUESTION_TYPES
 from .yamlutil import line_of
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 MODULE_KEYS = {"slug", "title", "order", "minutes", "summary", "goals", "video", "video_title", "quiz",
                "exercise", "requires_review"}
-QUIZ_KEYS = {"title", "pass_mark", "shuffle", "questions"}
+QUIZ_KEYS = {"title", "pass_mark", "shuffle", "draw", "questions"}
 MEDIA_KEYS = {"title", "duration", "description"}
 EMBEDDABLE_HOSTS = ("youtube.com", "www.youtube.com", "youtu.be", "www.youtube-nocookie.com", "youtube-nocookie.com",
                     "vimeo.com", "player.vimeo.com")
@@ -212,6 +213,10 @@ def check_quiz_fields(data: Any, path: str) -> list[Problem]:
                                 f"goed moet zijn, als getal tussen 0 en 1: 0.7 voor 70 % (nu: {pass_mark!r})."))
     if "shuffle" in data and not isinstance(data.get("shuffle"), bool):
         problems.append(Problem(path, line_of(data, "shuffle", 1), "'shuffle' moet true of false zijn."))
+    draw = data.get("draw")
+    if "draw" in data and (not _is_int(draw) or draw < 1):
+        problems.append(Problem(path, line_of(data, "draw", 1), f"'draw' is het aantal vragen per poging, als "
+                                f"heel getal van 1 of meer, zoals 'draw: 10' (nu: {draw!r})."))
     questions = data.get("questions")
     if not isinstance(questions, list) or not questions:
         problems.append(Problem(path, line_of(data, "questions", 1), "De toets heeft geen vragen (questions)."))

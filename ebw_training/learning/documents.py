@@ -373,7 +373,7 @@ def status_text(answer, requires_review: bool) -> str:
 
 def build_exercise_document(enrollment, module, answer, course_title: str) -> ExerciseDocument:
     """The result document of one exercise: who, where, when, and every answer as plain text."""
-    from ..content.types import EXERCISE_KINDS
+    from ..content.exercise_kinds import EXERCISE_KINDS
 
     exercise = module.exercise
     answers = (answer.answers if answer is not None else None) or {}

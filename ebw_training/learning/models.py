@@ -50,6 +50,10 @@ class QuizAttempt(db.Model):
     token: Mapped[str] = mapped_column(String(64), unique=True)  # one attempt per submission token
     answers: Mapped[dict] = mapped_column(JSON, default=dict)
     results: Mapped[dict] = mapped_column(JSON, default=dict)  # per question: score and chosen options
+    # What the attempt showed, in display order: [{"id": question id, "options": [keys], "choices": [...]}]
+    # (content/draw.py); NULL for attempts made before question banks (then `results` names the questions).
+    shown: Mapped[list | None] = mapped_column(JSON)
+    opened_at: Mapped[datetime | None]  # when the quiz form was served (from the signed token)
     score: Mapped[float]
     passed: Mapped[bool]
     content_version: Mapped[str] = mapped_column(String(64))

@@ -8,7 +8,6 @@ Functions flush; the caller commits.
 
 from __future__ import annotations
 
-import hashlib
 import math
 import re
 import secrets
@@ -18,13 +17,16 @@ from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from flask import current_app
 from flask_babel import gettext as _
+from itsdangerous import BadSignature, TimestampSigner
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import contains_eager
 
 from ..cohorts.models import Attendance, ContactSession, Enrollment
 from ..content import get_course
 from ..content.course import Course, Exercise, Module, Question, Quiz
+from ..content.draw import compose, shown_questions
 from ..extensions import db
 from ..formatting import round_half_up
 from ..timeutil import utcnow
@@ -42,7 +44,8 @@ VIDEO_THRESHOLD = 0.9  # share of the duration the union of watched segments mus
 SEGMENT_TOLERANCE = 0.25  # seconds: segments closer than this are one segment (timeupdate granularity)
 MAX_SEGMENTS_PER_REPORT = 200
 MAX_STORED_SEGMENTS = 1000
-TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_.-]{16,64}$")
+QUIZ_FORM_MAX_AGE = timedelta(days=7)  # a quiz form (and its draw) stays valid this long
 # Handed in: counts as submitted, and the learner can no longer change it (until a trainer returns it).
 EXERCISE_DONE = frozenset({"submitted", "approved"})
 PENDING_DRAFT_DAYS = 7
@@ -631,18 +634,36 @@ def record_video_progress(enrollment: Enrollment, module: Module, raw_segments: 
 # Quiz
 
 
-def new_submission_token() -> str:
-    """A fresh token per quiz form: every submission of that form is the same attempt."""
-    return secrets.token_urlsafe(24)
+def _quiz_signer(enrollment: Enrollment, module: Module) -> TimestampSigner:
+    return TimestampSigner(current_app.secret_key, salt=f"ebw-quiz:{enrollment.id}:{module.slug}")
 
 
-def valid_token(token: str | None) -> bool:
-    return bool(token) and TOKEN_PATTERN.match(token) is not None
+def new_submission_token(enrollment: Enrollment, module: Module) -> str:
+    """A fresh token per quiz form, signed for this learner's enrolment and module, with the time it was served.
+
+    Every submission of that form is the same attempt (the token is unique per attempt). The token seeds the
+    draw and the option order (content/draw.py), so the form and the grading agree; being signed, a learner
+    cannot pick a token to choose their questions.
+    """
+    return _quiz_signer(enrollment, module).sign(secrets.token_urlsafe(16)).decode()
 
 
-def quiz_seed(token: str) -> int:
-    """The shuffle of one attempt, stable between its form and its result page."""
-    return int(hashlib.sha256(token.encode()).hexdigest()[:8], 16)
+def quiz_form_opened_at(enrollment: Enrollment, module: Module, token: str | None) -> datetime | None:
+    """When the quiz form with this token was served; None when the token is not valid for this learner."""
+    if not token or TOKEN_PATTERN.match(token) is None:
+        return None
+    try:
+        _value, stamp = _quiz_signer(enrollment, module).unsign(
+            token, max_age=int(QUIZ_FORM_MAX_AGE.total_seconds()), return_timestamp=True
+        )
+    except BadSignature:
+        return None
+    return stamp.astimezone(UTC).replace(tzinfo=None)
+
+
+def shown_for_token(module: Module, token: str) -> list[dict[str, Any]]:
+    """What the quiz form with this token shows (the draw and the option order)."""
+    return compose(module.quiz, token)
 
 
 def _question_type(question: Question):
@@ -651,11 +672,11 @@ def _question_type(question: Question):
     return QUESTION_TYPES[question.type]
 
 
-def read_quiz_answers(quiz: Quiz, form) -> tuple[dict[str, Any], dict[str, str]]:
-    """The answers in a submitted form, and a Dutch message per unanswered question."""
+def read_quiz_answers(quiz: Quiz, form, shown: list[dict[str, Any]]) -> tuple[dict[str, Any], dict[str, str]]:
+    """The answers in a submitted form to the questions it showed, and a Dutch message per unanswered one."""
     answers: dict[str, Any] = {}
     missing: dict[str, str] = {}
-    for question in quiz.questions:
+    for question in _shown(quiz, shown):
         answer = _question_type(question).answer_from_form(question, form)
         if answer in (None, [], {}, ""):
             missing[question.id] = _("Je hebt deze vraag nog niet beantwoord.")
@@ -664,10 +685,16 @@ def read_quiz_answers(quiz: Quiz, form) -> tuple[dict[str, Any], dict[str, str]]
     return answers, missing
 
 
-def grade_quiz(quiz: Quiz, answers: Mapping[str, Any]) -> tuple[float, bool, dict[str, dict[str, Any]]]:
-    """Score (0..1, the mean of the question scores), passed, and the result per question."""
+def _shown(quiz: Quiz, shown: list[dict[str, Any]]) -> list[Question]:
+    return [question for _qid, question, _order in shown_questions(quiz, shown) if question is not None]
+
+
+def grade_quiz(
+    quiz: Quiz, answers: Mapping[str, Any], shown: list[dict[str, Any]]
+) -> tuple[float, bool, dict[str, dict[str, Any]]]:
+    """Score (0..1, the mean of the scores of the questions shown), passed, and the result per question."""
     results: dict[str, dict[str, Any]] = {}
-    for question in quiz.questions:
+    for question in _shown(quiz, shown):
         result = _question_type(question).grade(question, answers.get(question.id))
         results[question.id] = {"score": round(float(result.score), 4), "correct": bool(result.correct),
                                 "chosen": list(result.chosen)}
@@ -684,20 +711,22 @@ def submit_quiz(enrollment: Enrollment, module: Module, form, token: str | None)
     quiz = module.quiz
     if quiz is None:
         raise LearningError(_("Bij deze module hoort geen toets."))
-    if not valid_token(token):
-        raise LearningError(_("Dit toetsformulier is niet geldig. Open de toets opnieuw."))
+    opened_at = quiz_form_opened_at(enrollment, module, token)
+    if opened_at is None:
+        raise LearningError(_("Dit toetsformulier is niet geldig of te oud. Open de toets opnieuw."))
     existing = attempt_by_token(token)
     if existing is not None:
         return _own_attempt(existing, enrollment, module), False
-    answers, missing = read_quiz_answers(quiz, form)
+    shown = shown_for_token(module, token)
+    answers, missing = read_quiz_answers(quiz, form, shown)
     if missing:
         raise QuizIncomplete(answers, missing)
-    score, passed, results = grade_quiz(quiz, answers)
+    score, passed, results = grade_quiz(quiz, answers, shown)
     _lock(enrollment)
     created = _insert_ignore(QuizAttempt, {
         "enrollment_id": enrollment.id, "module_slug": module.slug, "quiz": quiz.name, "token": token,
-        "answers": answers, "results": results, "score": score, "passed": passed,
-        "content_version": module.version or "onbekend",
+        "answers": answers, "results": results, "score": score, "passed": passed, "shown": shown,
+        "opened_at": opened_at, "content_version": module.version or "onbekend",
     })
     attempt = _own_attempt(attempt_by_token(token), enrollment, module)
     if created:
@@ -736,15 +765,19 @@ def get_attempt(enrollment: Enrollment, module_slug: str, attempt_id: int) -> Qu
     return attempt
 
 
-def attempt_feedback(quiz: Quiz, attempt: QuizAttempt) -> list[tuple[int, Question, Any, Any]]:
-    """(number, question, answer, QuestionResult) per question of the current quiz, graded for display.
+def attempt_feedback(quiz: Quiz, attempt: QuizAttempt) -> list[dict[str, Any]]:
+    """Per question the attempt showed, in its order: number, question (None when it has left the quiz file),
+    the learner's answer, the display order and a QuestionResult graded for display.
 
     The stored score stays the record; the feedback comes from the current text of the quiz.
     """
     rows = []
-    for number, question in enumerate(quiz.questions, start=1):
-        answer = (attempt.answers or {}).get(question.id)
-        rows.append((number, question, answer, _question_type(question).grade(question, answer)))
+    entries = shown_questions(quiz, attempt.shown, (attempt.results or {}).keys())
+    for number, (qid, question, order) in enumerate(entries, start=1):
+        answer = (attempt.answers or {}).get(qid)
+        result = _question_type(question).grade(question, answer) if question is not None else None
+        rows.append({"number": number, "id": qid, "question": question, "answer": answer, "order": order,
+                     "result": result})
     return rows
 
 
@@ -753,7 +786,7 @@ def attempt_feedback(quiz: Quiz, attempt: QuizAttempt) -> list[tuple[int, Questi
 
 
 def _kind(exercise: Exercise):
-    from ..content.types import EXERCISE_KINDS
+    from ..content.exercise_kinds import EXERCISE_KINDS
 
     return EXERCISE_KINDS[exercise.kind]
 

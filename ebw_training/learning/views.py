@@ -32,13 +32,14 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
-from markupsafe import Markup
 
 from ..accounts.permissions import public, roles_required
 from ..accounts.services import external_url
 from ..cohorts.services import current_enrollment
 from ..content import get_course
 from ..content.course import Module
+from ..content.draw import shown_questions
+from ..content.types import QUESTION_TYPES
 from ..extensions import csrf, db
 from ..timeutil import local
 from . import documents, services
@@ -180,24 +181,6 @@ def _third_party(url: str | None) -> str:
     return host or _("een andere website")
 
 
-_FIELDSET_OPEN = re.compile(r"\s*<fieldset\b[^>]*>")
-_DESCRIBEDBY = re.compile(r'aria-describedby="([^"]*)"')
-
-
-def described_by(html: str, element_id: str) -> Markup:
-    """Tie an error message to a rendered question: add its id to the fieldset's aria-describedby."""
-    text = str(html)
-    match = _FIELDSET_OPEN.match(text)
-    if match is None:
-        return Markup(text)
-    tag = match.group(0)
-    if _DESCRIBEDBY.search(tag):
-        tag = _DESCRIBEDBY.sub(lambda m: f'aria-describedby="{element_id} {m.group(1)}"', tag, count=1)
-    else:
-        tag = tag[:-1] + f' aria-describedby="{element_id}">'
-    return Markup(tag + text[match.end():])
-
-
 @bp.context_processor
 def _helpers():
     return {"part_url": part_url, "part_label": part_label}
@@ -321,20 +304,16 @@ def video_progress(enrollment, slug: str):
 
 def _render_quiz(enrollment, module: Module, token: str, answers: dict | None = None,
                  errors: dict[str, str] | None = None, message: str | None = None, status: int = 200):
-    from ..content.types import QUESTION_TYPES
-
     quiz = module.quiz
-    seed = services.quiz_seed(token) if quiz.shuffle else 0
     questions = []
-    for number, question in enumerate(quiz.questions, start=1):
-        html = QUESTION_TYPES[question.type].render(question, number=number, answer=(answers or {}).get(question.id),
-                                                   seed=seed)
-        error = (errors or {}).get(question.id)
-        if error:
-            html = described_by(html, f"fout-{question.id}")
-        first_key = question.options[0].key if question.options else "a"
+    for number, (qid, question, order) in enumerate(shown_questions(quiz, services.shown_for_token(module, token)),
+                                                    start=1):
+        error = (errors or {}).get(qid)
+        html = QUESTION_TYPES[question.type].render(question, number=number, answer=(answers or {}).get(qid),
+                                                   order=order, error_id=f"fout-{qid}" if error else None)
+        first_key = (order.get("options") or ["a"])[0]
         questions.append({"question": question, "html": html, "error": error, "label": _("Vraag %(n)s", n=number),
-                          "target": f"q-{question.id}-{first_key}"})
+                          "target": f"q-{qid}-{first_key}"})
     attempts = services.attempts_for(enrollment, module.slug)
     progress = services.load_progress(enrollment).module(module.slug)
     return render_template("learning/quiz.html", module=module, quiz=quiz, token=token, questions=questions,
@@ -350,7 +329,7 @@ def quiz(enrollment, slug: str):
     if module.quiz is None:
         abort(404)
     if request.method == "GET":
-        return _render_quiz(enrollment, module, services.new_submission_token())
+        return _render_quiz(enrollment, module, _reopened_token(enrollment, module))
     token = request.form.get("token", "")
     try:
         attempt, _created = services.submit_quiz(enrollment, module, request.form, token)
@@ -359,30 +338,43 @@ def quiz(enrollment, slug: str):
         return _render_quiz(enrollment, module, token, answers=incomplete.answers, errors=incomplete.missing)
     except services.LearningError as error:
         db.session.rollback()
-        return _render_quiz(enrollment, module, services.new_submission_token(), message=error.message, status=400)
+        return _render_quiz(enrollment, module, services.new_submission_token(enrollment, module),
+                            message=error.message, status=400)
     db.session.commit()
     return redirect(url_for("learning.quiz_result", slug=slug, attempt_id=attempt.id), code=303)
+
+
+def _reopened_token(enrollment, module: Module) -> str:
+    """The token of a quiz form the learner filled in but did not hand in (`?poging=`: answers kept in the
+    browser are put back by static/js/quiz-draft.js), when it is still valid and unused; else a new one."""
+    token = request.args.get("poging", "")
+    if services.quiz_form_opened_at(enrollment, module, token) and services.attempt_by_token(token) is None:
+        return token
+    return services.new_submission_token(enrollment, module)
 
 
 @bp.get("/modules/<slug>/toets/poging/<int:attempt_id>")
 @roles_required("learner")
 @learner_view
 def quiz_result(enrollment, slug: str, attempt_id: int):
-    from ..content.types import QUESTION_TYPES
-
     module = _module_or_404(slug)
     if module.quiz is None:
         abort(404)
     attempt = services.get_attempt(enrollment, slug, attempt_id)
     if attempt is None:
         abort(404)
-    seed = services.quiz_seed(attempt.token) if module.quiz.shuffle else 0
     questions = []
     right = 0
-    for number, question, answer, result in services.attempt_feedback(module.quiz, attempt):
+    for row in services.attempt_feedback(module.quiz, attempt):
+        question, result = row["question"], row["result"]
+        if question is None:
+            questions.append(render_template("learning/_question_removed.html", number=row["number"],
+                                             result=(attempt.results or {}).get(row["id"], {})))
+            right += bool((attempt.results or {}).get(row["id"], {}).get("correct"))
+            continue
         right += bool(result.correct)
-        html = QUESTION_TYPES[question.type].render(question, number=number, answer=answer, result=result, seed=seed)
-        questions.append(html)
+        questions.append(QUESTION_TYPES[question.type].render(question, number=row["number"], answer=row["answer"],
+                                                              result=result, order=row["order"]))
     attempts = services.attempts_for(enrollment, slug)
     progress = services.load_progress(enrollment).module(slug)
     return render_template("learning/quiz_result.html", module=module, quiz=module.quiz, attempt=attempt,
@@ -455,7 +447,7 @@ def _error_target(module: Module, item_id: str) -> str:
 
 def _render_exercise(enrollment, module: Module, answers: dict | None = None, errors: dict[str, str] | None = None,
                      status: int = 200):
-    from ..content.types import EXERCISE_KINDS
+    from ..content.exercise_kinds import EXERCISE_KINDS
 
     exercise = module.exercise
     row = services.exercise_answer_for(enrollment, module.slug)

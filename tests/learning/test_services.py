@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import delete, func, select
 
 from ebw_training.cohorts.models import Attendance, ContactSession
+from ebw_training.content.draw import legacy_shown
 from ebw_training.extensions import db
 from ebw_training.learning import services
 from ebw_training.learning.models import (
@@ -51,7 +52,7 @@ def complete_alfa(enrollment, course):
     alfa = _module(course, "alfa")
     _read_all(enrollment, alfa)
     services.record_video_progress(enrollment, alfa, [[0, 100]])
-    services.submit_quiz(enrollment, alfa, quiz_form(RIGHT_ANSWERS), services.new_submission_token())
+    services.submit_quiz(enrollment, alfa, quiz_form(RIGHT_ANSWERS), services.new_submission_token(enrollment, alfa))
     services.submit_exercise(enrollment, alfa, CHECKLIST_DONE)
 
 
@@ -118,7 +119,7 @@ def test_external_video_has_no_progress_and_does_not_block_completion(enrollment
     with pytest.raises(services.LearningError):
         services.record_video_progress(enrollment, gamma, [[0, 10]])
     _read_all(enrollment, gamma)
-    services.submit_quiz(enrollment, gamma, quiz_form({"q-een": "a", "q-twee": "b"}), services.new_submission_token())
+    services.submit_quiz(enrollment, gamma, quiz_form({"q-een": "a", "q-twee": "b"}), services.new_submission_token(enrollment, gamma))
     assert services.load_progress(enrollment).module("gamma").complete
 
 
@@ -141,20 +142,21 @@ def test_marking_a_page_read_is_idempotent(enrollment, course):
 
 def test_grading_per_question_type_through_the_registry(course):
     quiz = _module(course, "alfa").quiz
-    score, passed, results = services.grade_quiz(quiz, services.read_quiz_answers(quiz, quiz_form(RIGHT_ANSWERS))[0])
+    shown = legacy_shown(quiz, [q.id for q in quiz.questions])
+    score, passed, results = services.grade_quiz(quiz, services.read_quiz_answers(quiz, quiz_form(RIGHT_ANSWERS), shown)[0], shown)
     assert score == 1.0 and passed
     assert all(r["correct"] for r in results.values())
-    answers, missing = services.read_quiz_answers(quiz, quiz_form(WRONG_ANSWERS))
+    answers, missing = services.read_quiz_answers(quiz, quiz_form(WRONG_ANSWERS), shown)
     assert not missing
-    score, passed, results = services.grade_quiz(quiz, answers)
+    score, passed, results = services.grade_quiz(quiz, answers, shown)
     assert results["enkel"] == {"score": 0.0, "correct": False, "chosen": ["b"]}
     assert results["meer"]["score"] == 0.0  # two correct options left open, a wrong one chosen
     assert results["waar"]["score"] == 0.0
     assert results["koppel"]["score"] == pytest.approx(1 / 3, abs=1e-3)  # one pair of three right
     assert score == pytest.approx((1 / 3) / 4, abs=1e-3) and not passed
     # multiple choice: share of options judged right
-    answers = services.read_quiz_answers(quiz, quiz_form({**RIGHT_ANSWERS, "q-meer": ["a"]}))[0]
-    _score, _passed, results = services.grade_quiz(quiz, answers)
+    answers = services.read_quiz_answers(quiz, quiz_form({**RIGHT_ANSWERS, "q-meer": ["a"]}), shown)[0]
+    _score, _passed, results = services.grade_quiz(quiz, answers, shown)
     assert results["meer"]["score"] == pytest.approx(2 / 3, abs=1e-3)
 
 
@@ -162,7 +164,7 @@ def test_unanswered_questions_are_named_and_nothing_is_stored(enrollment, course
     alfa = _module(course, "alfa")
     partial = {k: v for k, v in RIGHT_ANSWERS.items() if k != "q-waar" and not k.startswith("q-koppel")}
     with pytest.raises(services.QuizIncomplete) as info:
-        services.submit_quiz(enrollment, alfa, quiz_form(partial), services.new_submission_token())
+        services.submit_quiz(enrollment, alfa, quiz_form(partial), services.new_submission_token(enrollment, alfa))
     assert set(info.value.missing) == {"waar", "koppel"}
     assert info.value.answers["enkel"] == "a"
     assert db.session.scalar(select(func.count(QuizAttempt.id))) == 0
@@ -170,19 +172,19 @@ def test_unanswered_questions_are_named_and_nothing_is_stored(enrollment, course
 
 def test_one_attempt_per_submission_token(enrollment, course):
     alfa = _module(course, "alfa")
-    token = services.new_submission_token()
+    token = services.new_submission_token(enrollment, alfa)
     first, created = services.submit_quiz(enrollment, alfa, quiz_form(WRONG_ANSWERS), token)
     assert created
     again, created = services.submit_quiz(enrollment, alfa, quiz_form(RIGHT_ANSWERS), token)  # double submit
     assert not created and again.id == first.id and again.score == first.score
-    other, created = services.submit_quiz(enrollment, alfa, quiz_form(RIGHT_ANSWERS), services.new_submission_token())
+    other, created = services.submit_quiz(enrollment, alfa, quiz_form(RIGHT_ANSWERS), services.new_submission_token(enrollment, alfa))
     assert created and other.id != first.id
     assert db.session.scalar(select(func.count(QuizAttempt.id))) == 2
 
 
 def test_a_token_cannot_be_reused_by_another_learner_or_be_garbage(enrollment, course):
     alfa = _module(course, "alfa")
-    token = services.new_submission_token()
+    token = services.new_submission_token(enrollment, alfa)
     services.submit_quiz(enrollment, alfa, quiz_form(RIGHT_ANSWERS), token)
     other = make_enrollment(make_learner())
     with pytest.raises(services.LearningError):
@@ -195,10 +197,10 @@ def test_a_token_cannot_be_reused_by_another_learner_or_be_garbage(enrollment, c
 
 def test_best_attempt_counts_and_every_attempt_is_kept(enrollment, course):
     alfa = _module(course, "alfa")
-    services.submit_quiz(enrollment, alfa, quiz_form(WRONG_ANSWERS), services.new_submission_token())
+    services.submit_quiz(enrollment, alfa, quiz_form(WRONG_ANSWERS), services.new_submission_token(enrollment, alfa))
     assert not services.load_progress(enrollment).module("alfa").quiz_passed
-    services.submit_quiz(enrollment, alfa, quiz_form(RIGHT_ANSWERS), services.new_submission_token())
-    services.submit_quiz(enrollment, alfa, quiz_form(WRONG_ANSWERS), services.new_submission_token())
+    services.submit_quiz(enrollment, alfa, quiz_form(RIGHT_ANSWERS), services.new_submission_token(enrollment, alfa))
+    services.submit_quiz(enrollment, alfa, quiz_form(WRONG_ANSWERS), services.new_submission_token(enrollment, alfa))
     progress = services.load_progress(enrollment).module("alfa")
     assert progress.quiz_passed and progress.quiz_best == 1.0 and progress.quiz_attempts == 3
     attempts = services.attempts_for(enrollment, "alfa")
@@ -209,10 +211,10 @@ def test_best_attempt_counts_and_every_attempt_is_kept(enrollment, course):
 def test_attempt_feedback_grades_for_display(enrollment, course):
     alfa = _module(course, "alfa")
     attempt, _created = services.submit_quiz(enrollment, alfa, quiz_form(WRONG_ANSWERS),
-                                             services.new_submission_token())
+                                             services.new_submission_token(enrollment, alfa))
     rows = services.attempt_feedback(alfa.quiz, attempt)
-    assert [r[0] for r in rows] == [1, 2, 3, 4]
-    number, question, answer, result = rows[0]
+    assert [r["number"] for r in rows] == [1, 2, 3, 4]
+    question, answer, result = rows[0]["question"], rows[0]["answer"], rows[0]["result"]
     assert question.id == "enkel" and answer == "b" and not result.correct
     assert result.feedback == [("Alleen gevoel", False, "<p>Niet goed: gevoel is geen kennis.</p>")]
     assert services.get_attempt(enrollment, "alfa", attempt.id) is attempt
@@ -303,13 +305,13 @@ def test_module_completes_when_every_activity_is_done(enrollment, course):
     alfa = _module(course, "alfa")
     _read_all(enrollment, alfa)
     services.record_video_progress(enrollment, alfa, [[0, 100]])
-    services.submit_quiz(enrollment, alfa, quiz_form(WRONG_ANSWERS), services.new_submission_token())
+    services.submit_quiz(enrollment, alfa, quiz_form(WRONG_ANSWERS), services.new_submission_token(enrollment, alfa))
     services.submit_exercise(enrollment, alfa, CHECKLIST_DONE)
     progress = services.load_progress(enrollment).module("alfa")
     assert progress.activity_done == {"pages": True, "video": True, "quiz": False, "exercise": True}
     assert not progress.complete and progress.status == "bezig"
     assert progress.fraction == pytest.approx(0.75)
-    services.submit_quiz(enrollment, alfa, quiz_form(RIGHT_ANSWERS), services.new_submission_token())
+    services.submit_quiz(enrollment, alfa, quiz_form(RIGHT_ANSWERS), services.new_submission_token(enrollment, alfa))
     progress = services.load_progress(enrollment).module("alfa")
     assert progress.complete and progress.status == "afgerond" and progress.fraction == 1.0
     assert _events(enrollment, slug="alfa") == ["started", "completed"]
@@ -324,7 +326,8 @@ def test_history_is_append_only(enrollment, course):
     services.refresh_enrollment_summary(enrollment)
     after = [(e.id, e.status, e.reason, e.created_at) for e in db.session.scalars(select(CompletionEvent))]
     assert after == before  # nothing changed, nothing appended, nothing rewritten
-    services.submit_quiz(enrollment, _module(course, "alfa"), quiz_form(WRONG_ANSWERS), services.new_submission_token())
+    services.submit_quiz(enrollment, _module(course, "alfa"), quiz_form(WRONG_ANSWERS),
+                         services.new_submission_token(enrollment, _module(course, "alfa")))
     assert [(e.id, e.status, e.reason, e.created_at) for e in db.session.scalars(select(CompletionEvent))] == before
 
 
@@ -344,7 +347,7 @@ def test_course_completion_issues_one_certificate(enrollment, course):
     services.review_exercise(row, decision="approved", feedback=None, reviewer=make_user("trainer"))
     _read_all(enrollment, gamma)
     assert enrollment.completed_at is None and services.certificate_for(enrollment) is None
-    services.submit_quiz(enrollment, gamma, quiz_form({"q-een": "a", "q-twee": "b"}), services.new_submission_token())
+    services.submit_quiz(enrollment, gamma, quiz_form({"q-een": "a", "q-twee": "b"}), services.new_submission_token(enrollment, gamma))
     assert enrollment.completed_at is not None and enrollment.status == "afgerond"
     certificate = services.certificate_for(enrollment)
     assert certificate is not None and certificate.holder_name == "Daan de Vries"
@@ -393,10 +396,10 @@ def test_summary_columns_follow_every_activity(enrollment, course):
     services.mark_page_read(enrollment, alfa, 1)
     assert enrollment.started_at is not None and enrollment.status == "bezig"
     started = enrollment.started_at
-    services.submit_quiz(enrollment, alfa, quiz_form(WRONG_ANSWERS), services.new_submission_token())
+    services.submit_quiz(enrollment, alfa, quiz_form(WRONG_ANSWERS), services.new_submission_token(enrollment, alfa))
     assert enrollment.quiz_average == pytest.approx(8.3)  # one attempt of 8.33 %
-    services.submit_quiz(enrollment, alfa, quiz_form(RIGHT_ANSWERS), services.new_submission_token())
-    services.submit_quiz(enrollment, gamma, quiz_form({"q-een": "a", "q-twee": "a"}), services.new_submission_token())
+    services.submit_quiz(enrollment, alfa, quiz_form(RIGHT_ANSWERS), services.new_submission_token(enrollment, alfa))
+    services.submit_quiz(enrollment, gamma, quiz_form({"q-een": "a", "q-twee": "a"}), services.new_submission_token(enrollment, gamma))
     assert enrollment.quiz_average == pytest.approx(75.0)  # best per quiz: 100 and 50
     assert enrollment.exercises_submitted == 0
     services.save_exercise_draft(enrollment, alfa, CHECKLIST_DONE)
@@ -439,7 +442,7 @@ def test_progress_and_next_step(enrollment, course):
     step = services.load_progress(enrollment).next_step()
     assert (step[0].slug, step[1], step[2]) == ("gamma", "pages", 2)  # where the learner was, not module order
     _read_all(enrollment, gamma)
-    services.submit_quiz(enrollment, gamma, quiz_form({"q-een": "a", "q-twee": "b"}), services.new_submission_token())
+    services.submit_quiz(enrollment, gamma, quiz_form({"q-een": "a", "q-twee": "b"}), services.new_submission_token(enrollment, gamma))
     progress = services.load_progress(enrollment)
     step = progress.next_step()
     assert step[0].slug == "alfa"  # gamma is done: the first open module
@@ -479,7 +482,7 @@ def test_simultaneous_submissions_of_one_token_store_one_attempt(app, enrollment
 
     from ebw_training.cohorts.models import Enrollment
 
-    token = services.new_submission_token()
+    token = services.new_submission_token(enrollment, course.module("alfa"))
     enrollment_id = enrollment.id
     db.session.commit()
     barrier = threading.Barrier(4)
