@@ -17,6 +17,7 @@ from sqlalchemy import select
 from ..accounts.services import external_url
 from ..cohorts.models import Enrollment
 from ..content import get_course
+from ..content.draw import shown_questions
 from ..extensions import db
 from ..learning import documents
 from ..learning import services as learning
@@ -50,22 +51,25 @@ Vragen over je gegevens? Lees de privacyverklaring: {privacy_url}
 
 
 def _questions_shown(attempt: QuizAttempt) -> list[dict[str, Any]]:
-    """The questions of this attempt as the learner saw them, with their answer and score."""
+    """The questions of this attempt as the learner saw them (in the order shown), with their answer and score."""
     module = get_course().module(attempt.module_slug)
     quiz = module.quiz if module is not None else None
-    by_id = {q.id: q for q in quiz.questions} if quiz is not None else {}
+    entries = (shown_questions(quiz, attempt.shown, (attempt.results or {}).keys()) if quiz is not None
+               else [(qid, None, {}) for qid in (attempt.results or {})])
     shown = []
-    for question_id in list((attempt.results or {}).keys()) or list((attempt.answers or {}).keys()):
-        question = by_id.get(question_id)
-        result = (attempt.results or {}).get(question_id)
-        entry: dict[str, Any] = {"id": question_id, "answer": (attempt.answers or {}).get(question_id),
-                                 "result": result}
+    for question_id, question, entry in entries:
+        item: dict[str, Any] = {"id": question_id, "answer": (attempt.answers or {}).get(question_id),
+                                "result": (attempt.results or {}).get(question_id)}
         if question is not None:
-            entry["prompt"] = question.prompt
-            entry["type"] = question.type
-            entry["options"] = [{"text": o.text, **({"match": o.match} if o.match else {})}
-                                for o in question.options]
-        shown.append(entry)
+            by_key = {o.key: o for o in question.options}
+            order = [key for key in entry.get("options") or by_key if key in by_key]
+            item["prompt"] = question.prompt
+            item["type"] = question.type
+            item["options"] = [{"text": by_key[key].text, **({"match": by_key[key].match} if by_key[key].match else {})}
+                               for key in order]
+            if question.distractors:
+                item["distractors"] = list(question.distractors)
+        shown.append(item)
     return shown
 
 

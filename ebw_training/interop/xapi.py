@@ -200,9 +200,13 @@ def interaction_definition(question) -> dict[str, Any]:
         definition |= {"interactionType": "true-false",
                        "correctResponsesPattern": ["true" if right is options[0] else "false"]}
     elif question.type == "matching":
+        from ..content.types import QUESTION_TYPES
+
+        targets = QUESTION_TYPES["matching"].choices(question)  # the options' keys, then distractors x1, x2, ...
         definition |= {"interactionType": "matching",
                        "source": [{"id": o.key, "description": {LANGUAGE: o.text}} for o in options],
-                       "target": [{"id": o.key, "description": {LANGUAGE: o.match or o.key}} for o in options],
+                       "target": [{"id": value, "description": {LANGUAGE: text or value}}
+                                  for value, text in targets.items()],
                        "correctResponsesPattern": ["[,]".join(f"{o.key}[.]{o.key}" for o in options)]}
     else:  # single, multiple
         definition |= {"interactionType": "choice",

@@ -1,7 +1,7 @@
 """interop: xapi outbox, badge salt, account removal
 
 Revision ID: 0010
-Revises: 0005
+Revises: 0007
 Create Date: 2026-12-02 17:44:37.622908
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0010'
-down_revision = '0005'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 

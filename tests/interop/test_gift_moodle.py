@@ -109,6 +109,7 @@ MOODLE_EXPORT = """\
 ::Koppel::[html]<p>Koppel de evaluatie aan het moment.</p>{
 \t=[html]Planevaluatie -> vooraf
 \t=[html]Effectevaluatie -> achteraf
+\t=Procesevaluatie -> tijdens
 \t= -> nooit
 \t= -> [html]<i>elke dag</i>
 }
@@ -128,7 +129,8 @@ def test_format_markers_are_removed_and_html_becomes_markdown():
     assert "<" not in dumped and "[html]" not in dumped and "[plain]" not in dumped
     # Right-hand answers without a left side are distractors, not options with empty text.
     assert matching["options"] == [{"text": "Planevaluatie", "match": "vooraf"},
-                                   {"text": "Effectevaluatie", "match": "achteraf"}]
+                                   {"text": "Effectevaluatie", "match": "achteraf"},
+                                   {"text": "Procesevaluatie", "match": "tijdens"}]
     assert matching["distractors"] == ["nooit", "*elke dag*"]
 
 
@@ -137,3 +139,16 @@ def test_distractors_are_written_back_to_gift():
     again = parse_gift(quiz_to_gift(quiz)).quiz
     assert again["questions"][1]["distractors"] == ["nooit", "*elke dag*"]
     assert again["questions"][1]["options"] == quiz["questions"][1]["options"]
+
+
+def test_imported_distractors_pass_check_content_and_round_trip_through_yaml(tmp_path):
+    from ebw_training.interop.gift import check_quiz_text, quiz_to_yaml, read_quiz
+
+    matching = parse_gift(MOODLE_EXPORT).quiz["questions"][1]
+    quiz = {"title": "Koppelen", "pass_mark": 0.7, "shuffle": True, "questions": [matching]}
+    text = quiz_to_yaml(quiz)
+    assert [p for p in check_quiz_text(text, "koppel.yaml") if p.is_error] == []
+    path = tmp_path / "koppel.yaml"
+    path.write_text(text, encoding="utf-8")
+    again, _problems = read_quiz(path)
+    assert again["questions"][0]["distractors"] == ["nooit", "*elke dag*"]

@@ -24,7 +24,8 @@ SESSION = str(uuid.uuid4())
 
 def _all_statements(enrollment, course) -> dict[str, dict]:
     alfa = course.module("alfa")
-    attempt, _ = services.submit_quiz(enrollment, alfa, quiz_form(RIGHT_ANSWERS), services.new_submission_token())
+    attempt, _ = services.submit_quiz(enrollment, alfa, quiz_form(RIGHT_ANSWERS),
+                                      services.new_submission_token(enrollment, alfa))
     video_module = next(m for m in course.modules if m.video is not None)
     video = dict(session_id=SESSION, length=120.0)
     built = {
@@ -96,7 +97,8 @@ def test_verbs_and_results_per_event(app_ctx, enrollment, course):
 
 def test_failed_quiz_and_each_question_as_cmi_interaction(app_ctx, enrollment, course):
     alfa = course.module("alfa")
-    attempt, _ = services.submit_quiz(enrollment, alfa, quiz_form(WRONG_ANSWERS), services.new_submission_token())
+    attempt, _ = services.submit_quiz(enrollment, alfa, quiz_form(WRONG_ANSWERS),
+                                      services.new_submission_token(enrollment, alfa))
     statements = xapi.quiz_statements(enrollment, course, alfa, attempt)
     assert statements[-1]["verb"]["id"].endswith("/failed") and statements[-1]["result"]["success"] is False
     answered = {b["object"]["id"].split("#")[1]: b for b in statements[1:-1]}
@@ -259,7 +261,8 @@ def test_every_learning_event_becomes_a_statement_in_the_same_transaction(app_ct
     from ebw_training.learning import events
 
     alfa = course.module("alfa")
-    attempt, _ = services.submit_quiz(enrollment, alfa, quiz_form(RIGHT_ANSWERS), services.new_submission_token())
+    attempt, _ = services.submit_quiz(enrollment, alfa, quiz_form(RIGHT_ANSWERS),
+                                      services.new_submission_token(enrollment, alfa))
     db.session.query(XapiStatement).delete()
     events.module_started.send(enrollment, module=alfa)
     events.page_read.send(enrollment, module=alfa, page=alfa.pages[0])

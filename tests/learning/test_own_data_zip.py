@@ -28,7 +28,8 @@ CHECKLIST_DONE = {"probleem": {"scale": "deels", "explanation": "Alleen signalen
 @pytest.fixture
 def active_learner(enrollment, course):
     """A learner with a quiz attempt, a handed-in exercise, a certificate and one xAPI statement."""
-    services.submit_quiz(enrollment, course.module("alfa"), quiz_form(RIGHT_ANSWERS), services.new_submission_token())
+    alfa = course.module("alfa")
+    services.submit_quiz(enrollment, alfa, quiz_form(RIGHT_ANSWERS), services.new_submission_token(enrollment, alfa))
     services.save_exercise_draft(enrollment, course.module("alfa"), CHECKLIST_DONE)
     db.session.add(Certificate(enrollment_id=enrollment.id, code="EBW-ABCD-EFGH", issued_at=datetime(2026, 10, 1),
                                holder_name=enrollment.user.name, study_hours=4.0, content_version="test"))
