@@ -198,38 +198,9 @@ def _init_security(app: Flask) -> None:
 
 
 def _init_templates(app: Flask) -> None:
-    from .timeutil import local
+    from .core.formatting import register_filters
 
-    @app.template_filter("datum")
-    def datum(value) -> str:
-        if value is None:
-            return ""
-        if hasattr(value, "hour"):
-            value = local(value)
-            return value.strftime("%d-%m-%Y %H:%M")
-        return value.strftime("%d-%m-%Y")
-
-    @app.template_filter("getal")
-    def getal(value, decimals: int = 1) -> str:
-        if value is None:
-            return "–"
-        text_value = f"{float(value):.{decimals}f}"
-        return text_value.replace(".", ",")
-
-    @app.template_filter("procent")
-    def procent(fraction) -> str:
-        """A score as a percentage with at most one decimal, rounded half up: 0.125 -> "12,5", 0.7 -> "70"."""
-        from .formatting import percent_text
-
-        return percent_text(fraction)
-
-    @app.template_filter("uren")
-    def uren(value) -> str:
-        """Hours as people write them: 3, 2,5 or 2,25 (never a rounded 2,2)."""
-        if value is None:
-            return "–"
-        text_value = f"{float(value):.2f}".rstrip("0").rstrip(".")
-        return text_value.replace(".", ",")
+    register_filters(app)
 
     @app.context_processor
     def inject_globals():

@@ -77,7 +77,8 @@ def create_user_command(email, name, role, municipality, password, job_domain, a
 
     Nogmaals aanroepen met hetzelfde e-mailadres, dezelfde rol en gemeente verandert niets (exit 0).
     """
-    from .accounts.services import ValidationError, create_user, get_user_by_email
+    from .accounts.services import create_user, get_user_by_email
+    from .core.errors import ValidationError
 
     existing = get_user_by_email(email)
     if existing is not None:
@@ -125,8 +126,8 @@ def create_user_command(email, name, role, municipality, password, job_domain, a
 @click.option("--json", "as_json", is_flag=True, help="Druk de groep af als JSON (met id en enrolment_code).")
 def create_cohort_command(name, funding_municipality, year, reference, trainers, start, end, contact_hours, as_json):
     """Maak een groep (cohort)."""
-    from .accounts.services import ValidationError
     from .cohorts.services import create_cohort
+    from .core.errors import ValidationError
 
     start_date = parse_date(start, "--start")
     end_date = parse_date(end, "--end")
@@ -158,8 +159,9 @@ def _get_cohort(cohort_id: int):
 @click.option("--json", "as_json", is_flag=True)
 def enroll_command(email, cohort_id, as_json):
     """Schrijf een deelnemer in bij een groep (nogmaals inschrijven verandert niets)."""
-    from .accounts.services import ValidationError, get_user_by_email
+    from .accounts.services import get_user_by_email
     from .cohorts.services import enroll
+    from .core.errors import ValidationError
 
     cohort = _get_cohort(cohort_id)
     user = get_user_by_email(email)

@@ -63,7 +63,8 @@ def _demo_progress(cohort: Cohort) -> None:
     """
     from .cohorts.models import Enrollment
     from .content import get_course
-    from .learning import services as learning
+    from .learning.exercises import submit_exercise
+    from .learning.pages import mark_page_read
 
     user = get_user_by_email("deelnemer.amstelveen@ebw.example.nl")
     enrollment = db.session.scalar(
@@ -74,9 +75,9 @@ def _demo_progress(cohort: Cohort) -> None:
         return
     first, second = course.modules[0], course.modules[1]
     for page in first.pages[:2]:
-        learning.mark_page_read(enrollment, first, page.number)
+        mark_page_read(enrollment, first, page.number)
     for page in second.pages:
-        learning.mark_page_read(enrollment, second, page.number)
+        mark_page_read(enrollment, second, page.number)
     exercise = second.exercise
     if exercise is not None:
         if exercise.kind == "checklist":
@@ -86,4 +87,4 @@ def _demo_progress(cohort: Cohort) -> None:
         else:
             answers = {item.id: {"text": "Ons antwoord voor onze eigen aanpak (oefenvoorbeeld)."}
                        for item in exercise.items}
-        learning.submit_exercise(enrollment, second, answers)
+        submit_exercise(enrollment, second, answers)

@@ -1,8 +1,8 @@
 """All models, imported in one place so that metadata and Alembic see every table."""
 
 from .accounts.models import LoginAttempt, MailMessage, PasswordResetToken, User
-from .admin.models import AuditEvent
 from .cohorts.models import Attendance, Cohort, ContactSession, Enrollment, cohort_trainer
+from .core.audit import AuditEvent
 from .interop.models import XapiStatement
 from .learning.models import (
     Certificate,

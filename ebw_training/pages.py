@@ -5,8 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
-from .accounts.permissions import is_safe_next, public
 from .accounts.start import start_url_for
+from .core.permissions import public
+from .core.urls import is_safe_next
 
 bp = Blueprint("pages", __name__)
 

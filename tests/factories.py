@@ -65,7 +65,7 @@ def set_enrollment_progress(enrollment: Enrollment, *, started_at=None, last_act
                             exercises_submitted: int = 0, contact_hours_attended: str = "0", study_hours: str = "0",
                             completed_at=None, withdrawn_at=None, certificate_code: str | None = None,
                             certificate_revoked_at=None) -> Enrollment:
-    """Set an enrolment's summary columns directly (what learning.services maintains) and, with
+    """Set an enrolment's summary columns directly (what learning.progress maintains) and, with
     certificate_code, issue its Certificate: data for report and export tests."""
     from decimal import Decimal
 

@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 
 from ebw_training.accounts import services
 from ebw_training.accounts.models import LoginAttempt, MailMessage, PasswordResetToken, User
-from ebw_training.admin.models import AuditEvent
 from ebw_training.cohorts.models import Enrollment
+from ebw_training.core.audit import AuditEvent
 from ebw_training.extensions import db
 
 from .factories import TEST_PASSWORD, make_cohort, make_user

@@ -7,8 +7,8 @@ import io
 from sqlalchemy import select
 
 from ebw_training.accounts.models import MailMessage, User
-from ebw_training.admin.models import AuditEvent
 from ebw_training.cohorts.models import Cohort, Enrollment
+from ebw_training.core.audit import AuditEvent
 from ebw_training.extensions import db
 
 from .factories import make_cohort, make_enrollment, make_user

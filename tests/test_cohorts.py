@@ -228,7 +228,7 @@ def test_hours_that_are_not_a_number_get_a_message(client, login):
 def test_update_cohort_refuses_a_non_trainer(app_ctx):
     import pytest
 
-    from ebw_training.accounts.services import ValidationError
+    from ebw_training.core.errors import ValidationError
 
     cohort = make_cohort()
     learner = make_user("learner")

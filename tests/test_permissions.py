@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from flask import url_for
 
-from ebw_training.accounts.permissions import access_of
+from ebw_training.core.permissions import access_of
 
 ROLES = ["anonymous", "learner", "trainer", "coordinator_national", "coordinator_municipal", "admin"]
 ROLE_OF = {

@@ -11,7 +11,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from ebw_training.accounts.permissions import access_of
+from ebw_training.core.permissions import access_of
 
 from .factories import TEST_PASSWORD
 from .test_permissions import _build, _rules, sample_values

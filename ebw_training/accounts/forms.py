@@ -78,9 +78,3 @@ class ResetPasswordForm(FlaskForm):
         problem = password_problem(field.data or "")
         if problem:
             raise ValidationError(problem)
-
-
-def show_error(form: FlaskForm, error: Exception, fallback: str) -> None:
-    """Put a service's ValidationError next to the field it names (or `fallback`), so the form shows it."""
-    field = getattr(form, getattr(error, "field", None) or "", None) or getattr(form, fallback)
-    field.errors = list(field.errors) + [str(error)]

@@ -9,11 +9,11 @@ from dataclasses import dataclass, field
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
+from ..core.errors import ValidationError
 from ..extensions import db
 from .models import JOB_DOMAINS
 from .services import (
     MAX_NAME_LENGTH,
-    ValidationError,
     create_user,
     get_municipality,
     get_user_by_email,

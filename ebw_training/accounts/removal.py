@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from ..admin.services import record_audit
+from ..core.audit import record_audit
 from ..extensions import db
 from ..timeutil import utcnow
 from .models import User

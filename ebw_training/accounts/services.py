@@ -7,13 +7,15 @@ import secrets
 from datetime import timedelta
 from importlib import resources
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from ..admin.services import record_audit
+from ..core.audit import record_audit
+from ..core.errors import ValidationError
+from ..core.urls import external_url
 from ..extensions import db
 from ..municipalities.models import Municipality
 from ..timeutil import utcnow
@@ -23,14 +25,6 @@ from .models import JOB_DOMAINS, ROLES, LoginAttempt, PasswordResetToken, User
 MIN_PASSWORD_LENGTH = 12
 RESET_MAILS_PER_HOUR = 3
 MAX_NAME_LENGTH = 120
-
-
-class ValidationError(ValueError):
-    """Bad input; `field` names the form field the Dutch message belongs to."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 _common_passwords: frozenset[str] | None = None
@@ -330,16 +324,6 @@ def send_invitation(user: User, cohort_name: str | None = None) -> None:
             link=link,
         ),
     )
-
-
-def external_url(endpoint: str, **values) -> str:
-    base = current_app.config["EBW_BASE_URL"].rstrip("/")
-    from flask import has_request_context
-
-    if has_request_context():
-        return base + url_for(endpoint, **values)
-    with current_app.test_request_context():
-        return base + url_for(endpoint, **values)
 
 
 def register_learner(

@@ -6,10 +6,13 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
+from ..core.errors import ValidationError
+from ..core.forms import show_error
+from ..core.permissions import public
+from ..core.urls import is_safe_next
 from ..municipalities.services import active_municipalities
 from . import services
-from .forms import ForgotPasswordForm, LoginForm, RegisterForm, ResetPasswordForm, show_error
-from .permissions import is_safe_next, public
+from .forms import ForgotPasswordForm, LoginForm, RegisterForm, ResetPasswordForm
 from .start import start_url_for
 
 bp = Blueprint("accounts", __name__)
@@ -79,7 +82,7 @@ def register():
                 form.job_domain.data,
                 form.password.data,
             )
-        except services.ValidationError as error:
+        except ValidationError as error:
             show_error(form, error, "email")
         else:
             login_user(user)
@@ -110,7 +113,7 @@ def reset_password(token: str):
     if form.validate_on_submit():
         try:
             user = services.complete_password_reset(token, form.password.data)
-        except services.ValidationError as error:
+        except ValidationError as error:
             form.password.errors = list(form.password.errors) + [str(error)]
         else:
             logout_user()

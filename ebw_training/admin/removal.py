@@ -12,11 +12,11 @@ from sqlalchemy import select, update
 
 from ..accounts.models import User
 from ..cohorts.models import Enrollment
+from ..core.audit import record_audit
 from ..extensions import db
 from ..learning.models import Certificate
 from ..timeutil import utcnow
 from .retention import anonymise
-from .services import record_audit
 
 
 def carry_out_removal(user: User, *, actor) -> None:

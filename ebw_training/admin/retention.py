@@ -16,10 +16,10 @@ from sqlalchemy import delete, func, select, update
 
 from ..accounts.models import LoginAttempt, MailMessage, PasswordResetToken, User
 from ..cohorts.models import Cohort, Enrollment
+from ..core.audit import record_audit
 from ..extensions import db
 from ..learning.models import Certificate, ExerciseAnswer, PendingDraft
 from ..timeutil import utcnow
-from .services import record_audit
 
 ANONYMOUS_NAME = "Geanonimiseerd"
 
@@ -40,7 +40,7 @@ class RetentionPolicy:
 def retention_policy() -> RetentionPolicy:
     from flask import current_app
 
-    from ..learning.services import PENDING_DRAFT_DAYS
+    from ..learning.exercises import PENDING_DRAFT_DAYS
 
     return RetentionPolicy(days=current_app.config["EBW_RETENTION_DAYS"], pending_draft_days=PENDING_DRAFT_DAYS,
                            lrs_configured=bool(current_app.config.get("EBW_LRS_URL")))
@@ -104,7 +104,7 @@ def run_retention(days: int, *, dry_run: bool = False, actor=None) -> RetentionR
 
 def _initials(name: str) -> str:
     """"Oud Deelnemer" -> "O. D.": what the verification page shows (as "O.D."), and nothing more."""
-    from ..learning.services import initials
+    from ..learning.certificates import initials
 
     return " ".join(f"{letter}." for letter in initials(name).split(".") if letter)
 

@@ -18,19 +18,20 @@ from flask_login import current_user
 from sqlalchemy import func, or_, select
 
 from ..accounts import services as account_services
-from ..accounts.forms import show_error
 from ..accounts.importing import import_learners
 from ..accounts.models import MailMessage, User
-from ..accounts.permissions import roles_required
 from ..accounts.removal import open_requests
 from ..cohorts import services as cohort_services
 from ..cohorts.models import Cohort, Enrollment
+from ..core.audit import AuditEvent
+from ..core.errors import ValidationError
+from ..core.forms import show_error
+from ..core.permissions import roles_required
 from ..extensions import db
 from ..interop import lrs
 from ..municipalities.services import active_municipalities
 from . import removal
 from .forms import CohortForm, EnrollForm, ImportForm, UserCreateForm, UserEditForm
-from .models import AuditEvent
 
 bp = Blueprint("admin", __name__)
 PAGE_SIZE = 50
@@ -115,7 +116,7 @@ def user_new():
             if not form.password.data:
                 account_services.send_invitation(user)
             db.session.commit()
-        except account_services.ValidationError as error:
+        except ValidationError as error:
             db.session.rollback()
             show_error(form, error, "email")
         else:
@@ -138,7 +139,7 @@ def user_edit(user_id: int):
             account_services.change_role(user, form.role.data, municipality_code=form.municipality.data or None,
                                          actor=current_user)
             db.session.commit()
-        except account_services.ValidationError as error:
+        except ValidationError as error:
             db.session.rollback()
             show_error(form, error, "role")
         else:
@@ -215,7 +216,7 @@ def cohort_edit(cohort_id: int | None):
         try:
             saved = _save_cohort(form, cohort)
             db.session.commit()
-        except account_services.ValidationError as error:
+        except ValidationError as error:
             db.session.rollback()
             show_error(form, error, "name")
         else:
@@ -256,7 +257,7 @@ def cohort_enroll(cohort_id: int):
                 db.session.commit()
                 flash(_("%(name)s is ingeschreven.", name=user.name) if created
                       else _("%(name)s was al ingeschreven.", name=user.name), "success")
-            except account_services.ValidationError as error:
+            except ValidationError as error:
                 db.session.rollback()
                 flash(str(error), "error")
     else:

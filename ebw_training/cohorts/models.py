@@ -63,7 +63,7 @@ class Cohort(db.Model):
 class Enrollment(db.Model):
     """A learner in a cohort; one row of the completion records export.
 
-    The progress columns are a summary that learning.services keeps up to date after every
+    The progress columns are a summary that learning.progress keeps up to date after every
     activity, so reports and exports are one plain SELECT, however many learners there are.
     """
 
@@ -75,7 +75,7 @@ class Enrollment(db.Model):
     cohort_id: Mapped[int] = mapped_column(ForeignKey("cohort.id", ondelete="CASCADE"), index=True)
     enrolled_at: Mapped[datetime] = mapped_column(default=utcnow)
     withdrawn_at: Mapped[datetime | None]
-    # Summary, maintained by learning.services.refresh_enrollment_summary().
+    # Summary, maintained by learning.progress.refresh_enrollment_summary().
     started_at: Mapped[datetime | None]
     last_active_at: Mapped[datetime | None]
     modules_completed: Mapped[int] = mapped_column(default=0)

@@ -11,8 +11,9 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import lazyload
 
 from ..accounts.models import User
-from ..accounts.services import ValidationError, get_municipality, get_user_by_email
-from ..admin.services import record_audit
+from ..accounts.services import get_municipality, get_user_by_email
+from ..core.audit import record_audit
+from ..core.errors import ValidationError
 from ..extensions import db
 from ..timeutil import utcnow
 from .models import Cohort, Enrollment, cohort_trainer, new_enrolment_code
@@ -341,7 +342,7 @@ def record_attendance(cohort: Cohort, session_id: int, present_ids: set[int], ac
 
     Withdrawn learners are not on the form, so their attendance is left as it was.
     """
-    from ..learning.services import refresh_enrollment_summary
+    from ..learning.progress import refresh_enrollment_summary
     from .models import Attendance, ContactSession
 
     session = db.session.get(ContactSession, session_id)

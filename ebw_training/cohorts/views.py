@@ -6,9 +6,9 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..accounts.forms import show_error
-from ..accounts.permissions import roles_required
-from ..accounts.services import ValidationError
+from ..core.errors import ValidationError
+from ..core.forms import show_error
+from ..core.permissions import roles_required
 from ..extensions import db
 from . import services
 from .forms import ContactSessionForm, ReviewForm
@@ -99,7 +99,7 @@ def review(cohort_id: int, answer_id: int):
     answer, enrollment = found
     from ..content import get_course
     from ..content.exercise_kinds import EXERCISE_KINDS
-    from ..learning import services as learning
+    from ..learning.exercises import review_exercise
 
     module = get_course().module(answer.module_slug)
     form = ReviewForm()
@@ -108,9 +108,9 @@ def review(cohort_id: int, answer_id: int):
     if form.validate_on_submit():
         decision = "approved" if form.approve.data else "returned" if form.return_.data else None
         try:
-            learning.review_exercise(answer, decision=decision, feedback=form.feedback.data, reviewer=current_user)
+            review_exercise(answer, decision=decision, feedback=form.feedback.data, reviewer=current_user)
             db.session.commit()
-        except learning.LearningError as error:
+        except ValidationError as error:
             db.session.rollback()
             form.feedback.errors = list(form.feedback.errors) + [error.message]
         else:

@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from .embed import external_embed
+
 
 @dataclass(frozen=True)
 class Page:
@@ -103,6 +105,11 @@ class Video:
     poster: str | None = None
     transcript_html: str = ""
     version: str = ""
+    # The YouTube or Vimeo player address of an external video, found once when the content loads.
+    embed_url: str | None = field(init=False, default=None)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "embed_url", external_embed(self.external_url))
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .course import Course
+from .embed import external_embed
 from .exercise_kinds import EXERCISE_KINDS
 from .problems import ERROR, WARNING, Problem
 from .types import QUESTION_TYPES
@@ -157,6 +158,11 @@ def check_references(
                     problems.append(Problem(path, line_of(meta, "video"), f"De video staat op {host}. Alleen "
                                             "YouTube en Vimeo kunnen in de pagina worden getoond; andere video's "
                                             "krijgen alleen een link.", WARNING))
+                elif external_embed(video) is None:
+                    problems.append(Problem(path, line_of(meta, "video"), "In dit adres staat geen video die we in "
+                                            "de pagina kunnen tonen (zoals https://www.youtube.com/watch?v=... of "
+                                            "https://vimeo.com/123456); de deelnemer krijgt alleen een link.",
+                                            WARNING))
         elif video not in videos:
             known = ", ".join(sorted(videos)) or "geen"
             problems.append(Problem(path, line_of(meta, "video"), f"Onbekende video '{video}': er is geen "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, send_from_directory
 
-from ..accounts.permissions import login_required
+from ..core.permissions import login_required
 from . import get_course
 
 bp = Blueprint("content", __name__)

@@ -19,8 +19,8 @@ from flask_babel import gettext as _
 from PIL import Image
 from PIL.PngImagePlugin import PngInfo
 
-from ..accounts.services import external_url
 from ..content import get_course
+from ..core.urls import external_url
 from ..learning.models import Certificate
 
 CONTEXT = "https://w3id.org/openbadges/v2"

@@ -14,14 +14,15 @@ from typing import Any
 
 from sqlalchemy import select
 
-from ..accounts.services import external_url
 from ..cohorts.models import Enrollment
 from ..content import get_course
 from ..content.draw import shown_questions
+from ..core.urls import external_url
 from ..extensions import db
 from ..learning import documents
-from ..learning import services as learning
+from ..learning.certificates import certificates_of
 from ..learning.models import ExerciseAnswer, QuizAttempt
+from ..learning.own_data import export_own_data
 from .models import XapiStatement
 
 README = """\
@@ -74,7 +75,7 @@ def _questions_shown(attempt: QuizAttempt) -> list[dict[str, Any]]:
 
 
 def own_data(user) -> dict[str, Any]:
-    data = learning.export_own_data(user)
+    data = export_own_data(user)
     enrollments = list(db.session.scalars(
         select(Enrollment).where(Enrollment.user_id == user.id).order_by(Enrollment.enrolled_at)))
     for entry, enrollment in zip(data["enrollments"], enrollments, strict=True):
@@ -111,7 +112,7 @@ def own_data_zip(user) -> bytes:
                 name = f"oefeningen/{doc.filename_stem}-{answer.id}.pdf"
             names.add(name)
             archive.writestr(name, documents.exercise_pdf(doc))
-        for certificate in learning.certificates_of(user):
+        for certificate in certificates_of(user):
             doc = documents.build_certificate_document(
                 certificate, certificate.enrollment, course.title, external_url("learning.verify", code=certificate.code))
             archive.writestr(f"certificaten/certificaat-{certificate.code}.pdf", documents.certificate_pdf(doc))

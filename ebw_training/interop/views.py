@@ -8,14 +8,14 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ..accounts import removal
-from ..accounts.permissions import public, roles_required
 from ..content import get_course
+from ..core.errors import ValidationError
+from ..core.permissions import public, roles_required
 from ..extensions import db
+from ..learning import certificates as learning
 from ..learning import events
-from ..learning import services as learning
+from ..learning.helpers import learner_view
 from ..learning.models import VideoProgress
-from ..learning.services import LearningError
-from ..learning.views import learner_view
 from . import badges
 from .forms import RemovalRequestForm
 from .own_data import own_data_zip
@@ -102,7 +102,7 @@ def video_xapi(enrollment, slug: str):
     try:
         sent = events.record_video_event(enrollment, module, request.get_json(silent=True),
                                          row.segments if row else [], row is not None and row.watched_at is not None)
-    except LearningError:
+    except ValidationError:
         return jsonify(ok=False, message=_("Deze gebeurtenis van de video is niet goed doorgegeven.")), 400
     db.session.commit()
     return jsonify(ok=True, sent=sent)

@@ -33,7 +33,7 @@ def _exercise_submitted(enrollment, module, **_):
 
 
 def _video_event(enrollment, module, verb, session_id, time, time_from, time_to, progress, segments, **_):
-    from ..learning.services import VIDEO_THRESHOLD
+    from ..learning.activities import VIDEO_THRESHOLD
 
     xapi.record(enrollment, xapi.video_event(
         enrollment, get_course(), module, verb, session_id=session_id, length=float(module.video.duration or 0),

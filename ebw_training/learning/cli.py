@@ -18,7 +18,7 @@ def register(group: AppGroup) -> None:
         """
         from ..cohorts.models import Cohort, Enrollment
         from ..extensions import db
-        from .services import refresh_enrollment_summary
+        from .progress import refresh_enrollment_summary
 
         stmt = select(Enrollment.id).order_by(Enrollment.id)
         if cohort_id is not None:

@@ -1,130 +1,46 @@
 """Documents a learner takes home: the exercise result (PDF and DOCX) and the certificate (PDF with QR code).
 
-The PDFs embed a TrueType font so Dutch text (ë, é, ’, €, Ĳ) prints correctly; the first font family found on the
-machine is used, with DejaVu Sans as a fallback for characters the main font lacks. Without any TrueType font the
-core Helvetica font is used and characters outside Latin-1 are replaced, so a document is always produced.
+Fonts and the fallback for characters a font lacks come from the shared PDF base (core.pdf).
 """
 
 from __future__ import annotations
 
 import io
-import logging
-import os
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import segno
-from babel.dates import format_date
 from flask_babel import gettext as _
+from fpdf.enums import XPos, YPos
 
-from ..timeutil import local_date
+from ..core.formatting import hours, long_date
+from ..core.pdf import new_pdf
 
-log = logging.getLogger(__name__)
-
-FONT_DIRS = ("/usr/share/fonts/truetype", "/usr/local/share/fonts", "/usr/share/fonts")
-# (regular, bold) pairs in order of preference: neutral sans-serif faces.
-FONT_CANDIDATES = (
-    ("noto/NotoSans-Regular.ttf", "noto/NotoSans-Bold.ttf"),
-    ("liberation/LiberationSans-Regular.ttf", "liberation/LiberationSans-Bold.ttf"),
-    ("dejavu/DejaVuSans.ttf", "dejavu/DejaVuSans-Bold.ttf"),
-)
-FALLBACK_FONTS = (
-    ("dejavu/DejaVuSans.ttf", "dejavu/DejaVuSans-Bold.ttf"),
-    ("noto/NotoColorEmoji.ttf", None),
-)
 BLUE = (21, 66, 115)  # lintblauw
 MUTED = (83, 83, 83)
 ORGANISATION = "Rijksopleidingsinstituut tegengaan Radicalisering (ROR)"
 
 
-def _find(relative: str | None) -> str | None:
-    if not relative:
-        return None
-    env_dir = os.environ.get("EBW_FONT_DIR")
-    for base in ((env_dir,) if env_dir else ()) + FONT_DIRS:
-        path = os.path.join(base, relative)
-        if os.path.isfile(path):
-            return path
-    return None
-
-
 def dutch_date(value: date | datetime | None) -> str:
     """12 maart 2026 (dates in documents are Dutch, whatever the interface language)."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        value = local_date(value)
-    return format_date(value, "d MMMM y", locale="nl")
-
-
-def _pdf(orientation: str = "portrait"):
-    """An FPDF with the document font set up; returns (pdf, family)."""
-    from fpdf import FPDF
-
-    pdf = FPDF(orientation=orientation, unit="mm", format="A4")
-    pdf.set_creator("EBW Leeromgeving")
-    pdf.set_author(ORGANISATION)
-    pdf.set_lang("nl")
-    return pdf, setup_fonts(pdf, "documents")
-
-
-def setup_fonts(pdf, what: str = "documents") -> str | None:
-    """Add the body font and the fallback fonts (emoji, other scripts) to a PDF.
-
-    Returns the family name, or None when no TrueType font exists: the PDF then uses Helvetica,
-    which only knows Latin-1. Shared by the learner documents and the coordinators' reports.
-    """
-    family = None
-    for regular, bold in FONT_CANDIDATES:
-        regular_path, bold_path = _find(regular), _find(bold)
-        if regular_path:
-            pdf.add_font("body", "", regular_path)
-            pdf.add_font("body", "B", bold_path or regular_path)
-            family = "body"
-            break
-    if family is None:
-        log.warning("No TrueType font found; %s fall back to Helvetica (Latin-1 only)", what)
-        pdf.core_fonts_encoding = "latin-1"
-        return None
-    fallbacks = []
-    for index, (regular, bold) in enumerate(FALLBACK_FONTS):
-        regular_path = _find(regular)
-        if regular_path:
-            name = f"fallback{index}"
-            pdf.add_font(name, "", regular_path)
-            bold_path = _find(bold)
-            if bold_path:
-                pdf.add_font(name, "B", bold_path)
-            fallbacks.append(name)
-    if fallbacks:
-        pdf.set_fallback_fonts(fallbacks, exact_match=False)
-    return family
+    return long_date(value, locale="nl")
 
 
 class _Writer:
-    """Small layer over FPDF that copes with the core-font case (text outside Latin-1)."""
+    """Paragraphs and fonts over the shared PDF base (core.pdf)."""
 
     def __init__(self, orientation: str = "portrait"):
-        self.pdf, self.family = _pdf(orientation)
-
-    def text(self, value: str) -> str:
-        value = value or ""
-        if self.family is None:
-            value = (value.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"')
-                     .replace("\u201d", '"').replace("\u2013", "-").replace("\u2014", "-").replace("\u20ac", "EUR"))
-            return value.encode("latin-1", "replace").decode("latin-1")
-        return value
+        self.pdf = new_pdf("documents", orientation)
+        self.pdf.set_author(ORGANISATION)
 
     def font(self, size: float, bold: bool = False, colour: tuple[int, int, int] = (27, 27, 27)) -> None:
-        self.pdf.set_font(self.family or "helvetica", "B" if bold else "", size)
+        self.pdf.set_font(self.pdf.body, "B" if bold else "", size)
         self.pdf.set_text_color(*colour)
 
     def para(self, value: str, size: float = 11, bold: bool = False, colour=(27, 27, 27), height: float = 6,
              align: str = "L") -> None:
-        from fpdf.enums import XPos, YPos
-
         self.font(size, bold, colour)
-        self.pdf.multi_cell(0, height, self.text(value), align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.pdf.multi_cell(0, height, value or "", align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
     def output(self) -> bytes:
         return bytes(self.pdf.output())
@@ -173,8 +89,8 @@ def privacy_note() -> str:
 def exercise_pdf(doc: ExerciseDocument) -> bytes:
     writer = _Writer()
     pdf = writer.pdf
-    pdf.set_title(writer.text(doc.exercise_title))
-    pdf.set_subject(writer.text(doc.course_title))
+    pdf.set_title(doc.exercise_title)
+    pdf.set_subject(doc.course_title)
     pdf.set_auto_page_break(auto=True, margin=18)
     pdf.set_margins(20, 18, 20)
     pdf.alias_nb_pages()
@@ -185,13 +101,11 @@ def exercise_pdf(doc: ExerciseDocument) -> bytes:
     writer.para(doc.exercise_title, size=17, bold=True, colour=BLUE, height=8)
     pdf.ln(2)
     label_width = 32
-    from fpdf.enums import XPos, YPos
-
     for label, value in doc.meta():
         writer.font(10.5, bold=True)
-        pdf.cell(label_width, 6.5, writer.text(label), new_x=XPos.RIGHT, new_y=YPos.TOP)
+        pdf.cell(label_width, 6.5, label, new_x=XPos.RIGHT, new_y=YPos.TOP)
         writer.font(10.5)
-        pdf.multi_cell(0, 6.5, writer.text(value or "–"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.multi_cell(0, 6.5, value or "–", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(4)
     writer.para(_("Je antwoorden"), size=13, bold=True, colour=BLUE, height=7)
     for number, (question, answer) in enumerate(doc.rows, start=1):
@@ -265,9 +179,8 @@ class CertificateDocument:
     verify_url: str
 
 
-def hours_text(hours: float) -> str:
-    value = f"{hours:.2f}".rstrip("0").rstrip(".").replace(".", ",")
-    return _("%(hours)s uur", hours=value)
+def hours_text(value: float) -> str:
+    return _("%(hours)s uur", hours=hours(value, locale="nl"))
 
 
 def qr_png(url: str) -> io.BytesIO:
@@ -278,12 +191,10 @@ def qr_png(url: str) -> io.BytesIO:
 
 
 def certificate_pdf(doc: CertificateDocument) -> bytes:
-    from fpdf.enums import XPos, YPos
-
     writer = _Writer("landscape")
     pdf = writer.pdf
-    pdf.set_title(writer.text(_("Certificaat – %(course)s", course=doc.course_title)))
-    pdf.set_subject(writer.text(doc.code))
+    pdf.set_title(_("Certificaat – %(course)s", course=doc.course_title))
+    pdf.set_subject(doc.code)
     pdf.set_auto_page_break(auto=False)
     pdf.set_margins(25, 20, 25)
     pdf.add_page()
@@ -314,24 +225,24 @@ def certificate_pdf(doc: CertificateDocument) -> bytes:
                          (_("Certificaatcode"), doc.code)):
         pdf.set_x(left)
         writer.font(11, bold=True)
-        pdf.cell(45, 7, writer.text(label), new_x=XPos.RIGHT, new_y=YPos.TOP)
+        pdf.cell(45, 7, label, new_x=XPos.RIGHT, new_y=YPos.TOP)
         writer.font(11)
-        pdf.cell(100, 7, writer.text(value), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.cell(100, 7, value, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     qr_size = 42
     qr_x, qr_y = width - 25 - qr_size, height - 22 - qr_size - 12
     pdf.image(qr_png(doc.verify_url), x=qr_x, y=qr_y, w=qr_size, h=qr_size,
               alt_text=_("QR-code naar de controlepagina van dit certificaat"))
     pdf.set_xy(qr_x - 40, qr_y + qr_size + 1)
     writer.font(8, colour=MUTED)
-    pdf.cell(qr_size + 40, 4, writer.text(_("Controleer dit certificaat:")), align="R",
+    pdf.cell(qr_size + 40, 4, _("Controleer dit certificaat:"), align="R",
              new_x=XPos.LEFT, new_y=YPos.NEXT)
     pdf.set_x(qr_x - 60)
-    pdf.cell(qr_size + 60, 4, writer.text(doc.verify_url), align="R", link=doc.verify_url)
+    pdf.cell(qr_size + 60, 4, doc.verify_url, align="R", link=doc.verify_url)
     pdf.set_xy(left, height - 40)
     writer.font(9, colour=MUTED)
-    pdf.multi_cell(150, 4.5, writer.text(
+    pdf.multi_cell(150, 4.5,
         _("Dit certificaat is uitgegeven door de EBW Leeromgeving van het ROR. Scan de QR-code of open het adres "
-          "om te controleren of het echt is.")), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+          "om te controleren of het echt is."), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     return writer.output()
 
 

@@ -21,7 +21,8 @@ from typing import Any
 
 from blinker import Namespace
 
-from .services import LearningError, merge_segments, video_coverage
+from ..core.errors import ValidationError
+from .segments import merge_segments, video_coverage
 
 _signals = Namespace()
 module_started = _signals.signal("module-started")
@@ -52,11 +53,11 @@ def record_video_event(enrollment, module, payload: Any, watched_segments, watch
     "completed" is only sent once the video counts as watched.
     """
     if not isinstance(payload, dict) or payload.get("verb") not in VIDEO_VERBS or module.video is None:
-        raise LearningError("unknown video event")
+        raise ValidationError("unknown video event")
     try:
         session_id = str(uuid.UUID(str(payload.get("session"))))
     except ValueError:
-        raise LearningError("bad video session id") from None
+        raise ValidationError("bad video session id") from None
     verb = payload["verb"]
     if verb == "completed" and not watched:
         return False

@@ -2,7 +2,7 @@
 
 from flask import Blueprint, render_template, request
 
-from ..accounts.permissions import roles_required
+from ..core.permissions import roles_required
 from .services import search_municipalities
 
 bp = Blueprint("municipalities", __name__)

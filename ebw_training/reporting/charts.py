@@ -11,30 +11,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from flask_babel import format_date
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
+from ..core.formatting import month as month_name
+from ..core.formatting import percentage
 from .services import MunicipalityBar
 
 
 def _n(value: float) -> str:
     """A coordinate with at most one decimal."""
     return f"{value:.1f}".rstrip("0").rstrip(".")
-
-
-def _pct(value) -> str:
-    return "–" if value is None else f"{value:.1f}".replace(".", ",") + " %"
-
-
-def month_label(month: date) -> str:
-    """"nov 2026" in the interface language (Dutch outside a request)."""
-    return format_date(month, "MMM yyyy")
-
-
-def month_short(month: date) -> str:
-    """The abbreviated month name in the interface language: "mrt" in Dutch, "Mar" in English."""
-    return format_date(month, "MMM")
 
 
 def _open_svg(chart_id: str, width: float, height: float, title: str, description: str) -> list[str]:
@@ -56,7 +43,7 @@ def municipality_chart(bars: Sequence[MunicipalityBar], chart_id: str = "chart-g
     if bars:
         description = "; ".join(
             _("%(name)s: %(done)s van %(enrolled)s afgerond (%(pct)s)", name=bar.name, done=bar.completed,
-              enrolled=bar.enrolled, pct=_pct(bar.rate))
+              enrolled=bar.enrolled, pct=percentage(bar.rate))
             for bar in bars
         )
     else:
@@ -73,7 +60,7 @@ def municipality_chart(bars: Sequence[MunicipalityBar], chart_id: str = "chart-g
         if fraction > 0:
             parts.append(f'<rect class="chart-bar" x="{_n(label_width)}" y="{_n(y + 6)}" '
                          f'width="{_n(bar_width * fraction)}" height="{_n(row_height - 12)}"/>')
-        value = _("%(pct)s (%(done)s van %(enrolled)s)", pct=_pct(bar.rate), done=bar.completed, enrolled=bar.enrolled)
+        value = _("%(pct)s (%(done)s van %(enrolled)s)", pct=percentage(bar.rate), done=bar.completed, enrolled=bar.enrolled)
         parts.append(f'<text class="chart-value" x="{_n(label_width + bar_width + 8)}" y="{_n(middle + 4)}">'
                      f'{escape(value)}</text>')
     if not bars:
@@ -92,7 +79,7 @@ def month_chart(months: Sequence[tuple[date, int]], chart_id: str = "chart-maand
     title = _("Afgeronde trainingen per maand")
     if months:
         description = "; ".join(
-            _("%(month)s: %(count)s", month=month_label(month), count=count) for month, count in months
+            _("%(month)s: %(count)s", month=month_name(month), count=count) for month, count in months
         )
     else:
         description = _("Nog geen afgeronde trainingen voor deze filters.")
@@ -110,7 +97,7 @@ def month_chart(months: Sequence[tuple[date, int]], chart_id: str = "chart-maand
                          f'width="{_n(column - 12)}" height="{_n(bar_height)}"/>')
             parts.append(f'<text class="chart-value" x="{_n(x + (column - 12) / 2)}" '
                          f'y="{_n(axis_y - bar_height - 4)}" text-anchor="middle">{count}</text>')
-        short = escape(month_short(month))
+        short = escape(month_name(month, "MMM"))
         parts.append(f'<text class="chart-label" x="{_n(x + (column - 12) / 2)}" y="{_n(axis_y + 16)}" '
                      f'text-anchor="middle">{short}</text>')
         if index == 0 or month.month == 1:

@@ -16,13 +16,15 @@ from __future__ import annotations
 
 import csv
 import io
-import logging
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
 from typing import IO, Any
+
+from ..core.formatting import number, round_half_up, short_date
+from ..core.pdf import BasePDF, new_pdf
+from ..timeutil import local_date
 
 COMPLETION_COLUMNS: tuple[tuple[str, str], ...] = (
     ("gemeente_code", "code"),
@@ -68,8 +70,6 @@ CSV_LINE_END = "\r\n"
 CHUNK_ROWS = 1000
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
-log = logging.getLogger(__name__)
-
 
 # --- CSV ---------------------------------------------------------------------------------------------
 
@@ -81,7 +81,7 @@ def _csv_text(value: Any) -> Any:
 
 
 def _csv_dec1(value: Any) -> str:
-    return "" if value is None else str(round_half_up(value, _ONE))
+    return "" if value is None else str(round_half_up(value, 1))
 
 
 def _csv_dec2(value: Any) -> str:
@@ -91,14 +91,6 @@ def _csv_dec2(value: Any) -> str:
 
 def _csv_date(value: date | None) -> str:
     return "" if value is None else value.isoformat()
-
-
-_ONE, _TWO = Decimal("0.1"), Decimal("0.01")
-
-
-def round_half_up(value: Any, places: Decimal) -> Decimal:
-    """Round like people do (0.25 -> 0.3), not like binary floats (0.25 -> 0.2)."""
-    return Decimal(str(value)).quantize(places, rounding=ROUND_HALF_UP)
 
 
 # None and plain values (codes, integers) need no conversion: csv.writer writes None as an empty field.
@@ -122,10 +114,6 @@ def _row_formatter(columns: tuple[tuple[str, str], ...]) -> Callable[[Iterable[A
         return row
 
     return format_row
-
-
-def format_csv_row(columns: tuple[tuple[str, str], ...], record: Iterable[Any]) -> list:
-    return _row_formatter(columns)(record)
 
 
 def csv_chunks(columns: tuple[tuple[str, str], ...], records: Iterable[tuple], chunk_rows: int = CHUNK_ROWS
@@ -196,10 +184,10 @@ def write_xlsx(out: IO[bytes], title: str, columns: tuple[tuple[str, str], ...],
         return value
 
     def dec1(value: Any) -> Any:
-        return None if value is None else float(round_half_up(value, _ONE))
+        return None if value is None else float(round_half_up(value, 1))
 
     def dec2(value: Any) -> Any:
-        return None if value is None else float(round_half_up(value, _TWO))
+        return None if value is None else float(round_half_up(value, 2))
 
     converters = {"text": text, "code": text, "int": lambda v: v, "dec1": dec1, "dec2": dec2,
                   "date": lambda v: v}
@@ -215,66 +203,29 @@ def write_xlsx(out: IO[bytes], title: str, columns: tuple[tuple[str, str], ...],
 
 # --- PDF ---------------------------------------------------------------------------------------------
 
-# The fonts are looked up exactly as for the learner's documents (learning.documents): the same directories
-# (FONT_DIRS, or EBW_FONT_DIR first), the same families in the same order and the same fallback fonts. Without
-# any TrueType font the PDF falls back to Helvetica, like the learner's documents, and characters outside
-# Latin-1 are replaced, so an export never fails for want of a font.
+def _new_pdf(footer_text: str, orientation: str = "portrait") -> BasePDF:
+    """An A4 report on the shared PDF base (core.pdf) with a footer with the date of printing and page numbers."""
 
-
-_LATIN1_STANDINS = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-",
-                                  "\u2014": "-", "\u20ac": "EUR"})
-
-
-def latin1_text(value: str) -> str:
-    """Text for the core Helvetica font: typographic quotes, dashes and the euro sign as plain
-    stand-ins (as learning.documents does), any other character outside Latin-1 as '?'."""
-    return (value or "").translate(_LATIN1_STANDINS).encode("latin-1", "replace").decode("latin-1")
-
-
-def _setup_fonts(pdf) -> str | None:
-    """The same fonts as the learner documents (learning.documents.setup_fonts)."""
-    from ..learning import documents
-
-    return documents.setup_fonts(pdf, "reports")
-
-
-def _new_pdf(footer_text: str, orientation: str = "portrait"):
-    """An A4 FPDF with an embedded TrueType font where the machine has one (the core fonts cannot write
-    € or Ĳ) and a footer with the date of printing and page numbers. `pdf.body` is the font family to
-    use: "body", or "helvetica" when no TrueType font was found."""
-    from fpdf import FPDF
-
-    class ReportPDF(FPDF):
-        body = "helvetica"
-
-        def normalize_text(self, text: str) -> str:
-            # Only the core font needs this; the TrueType fonts write any character they (or a fallback) have.
-            return super().normalize_text(text if self.is_ttf_font else latin1_text(text))
-
+    class ReportPDF(BasePDF):
         def footer(self) -> None:
             self.set_y(-14)
             self.set_font(self.body, size=8)
             self.set_text_color(83, 83, 83)
             self.cell(0, 8, f"{footer_text}  ·  Pagina {self.page_no()} van {{nb}}", align="C")
 
-    pdf = ReportPDF(orientation=orientation, format="A4")
+    pdf = new_pdf("reports", orientation, ReportPDF)
     pdf.set_margins(18, 16, 18)
     pdf.set_auto_page_break(True, margin=20)
-    pdf.body = _setup_fonts(pdf) or "helvetica"
     pdf.set_font(pdf.body, size=10)
-    pdf.set_creator("EBW Leeromgeving")
-    pdf.set_lang("nl")
     return pdf
 
 
 def _nl_number(value: Any, decimals: int) -> str:
-    if value is None:
-        return "–"
-    return f"{value:.{decimals}f}".replace(".", ",")
+    return number(value, decimals, locale="nl")
 
 
 def _nl_date(value: date | None) -> str:
-    return value.strftime("%d-%m-%Y") if value else "–"
+    return short_date(value, missing="–")
 
 
 @dataclass
@@ -408,8 +359,6 @@ def _safe_part(text: str) -> str:
 def write_certificates_zip(out: IO[bytes], certificates: Iterable, renderer: Callable[[Any], bytes]) -> int:
     """Every certificate as a PDF in one ZIP, plus overzicht.csv listing them (same CSV dialect as
     the exports). The renderer turns one Certificate into PDF bytes. Returns the number of PDFs."""
-    from ..timeutil import local_date
-
     overview: list[tuple] = []
     count = 0
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:

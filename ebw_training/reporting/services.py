@@ -3,7 +3,7 @@
 Every page, export and CLI command of this package builds its query with `scoped_select()`, so
 the scope rule (national coordinators and admins see everything; a municipal coordinator sees
 the learners of their municipality plus the cohorts their municipality funds) lives in exactly
-one place. Exports read the summary columns that learning.services keeps on each enrolment:
+one place. Exports read the summary columns that learning.progress keeps on each enrolment:
 one streamed SELECT, never a per-row progress calculation (docs/architecture.md, docs/exports.md).
 """
 
@@ -17,7 +17,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 
@@ -25,8 +25,9 @@ from sqlalchemy import Float, Select, case, func, literal_column, or_, select, t
 from sqlalchemy.orm import Session, aliased, joinedload
 
 from ..accounts.models import User
-from ..admin.models import AuditEvent
 from ..cohorts.models import Cohort, Enrollment, cohort_trainer
+from ..core.audit import AuditEvent
+from ..core.formatting import round_half_up
 from ..extensions import db
 from ..learning.models import Certificate
 from ..municipalities.models import Municipality
@@ -255,14 +256,14 @@ def count_enrollments(scope: Scope, filters: ReportFilter) -> int:
 
 
 def _hours(value) -> Decimal:
-    return Decimal(str(value or 0)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return round_half_up(value or 0, 2)
 
 
 def completion_rate(completed: int, enrolled: int) -> Decimal | None:
     """afgerond / ingeschreven x 100, rounded half up to one decimal; None without enrolments."""
     if not enrolled:
         return None
-    return (Decimal(completed) * 100 / Decimal(enrolled)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return round_half_up(Decimal(completed) * 100 / Decimal(enrolled), 1)
 
 
 @dataclass(frozen=True)
@@ -580,8 +581,8 @@ CertificateRenderer = Callable[[Certificate], bytes]
 def certificate_pdf(certificate: Certificate) -> bytes:
     """The certificate exactly as the learner downloads it (learning.views.certificate_pdf): the same
     builder and renderer from learning.documents, the same verify address."""
-    from ..accounts.services import external_url
     from ..content import get_course
+    from ..core.urls import external_url
     from ..learning import documents
 
     document = documents.build_certificate_document(certificate, certificate.enrollment, get_course().title,

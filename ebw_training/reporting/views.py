@@ -23,7 +23,8 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..accounts.permissions import roles_required
+from ..core import formatting
+from ..core.permissions import roles_required
 from . import charts, services
 from .forms import STATUS_LABELS, ReportFilterForm
 
@@ -122,7 +123,7 @@ def index():
         months=months,
         municipality_svg=charts.municipality_chart(bars),
         month_svg=charts.month_chart(months),
-        month_label=charts.month_label,
+        month_label=formatting.month,
         page=page,
         status_labels=STATUS_LABELS,
         document_code=document_code,

@@ -9,7 +9,8 @@ Steps:
 2. speak every narration line separately with espeak-ng, so its exact length is known;
 3. join the lines (short pauses between lines, longer ones between slides) into one narration track,
    padded per slide to a whole number of video frames so picture and sound stay in step;
-4. write the WebVTT captions (one cue per narration line, timed to the sample);
+4. write the WebVTT captions (one cue per narration line, timed to the sample, broken into at most
+   two lines of at most 42 characters: common subtitle practice);
 5. encode WebM (VP9/Opus) and MP4 (H.264/AAC), each slide shown exactly as long as its narration;
 6. write the poster (title slide), the Markdown transcript and the metadata YAML
    (duration measured with ffprobe).
@@ -48,6 +49,12 @@ SLIDE_LEAD = 0.5  # silence at the start of a slide, before its first line (s)
 SLIDE_TAIL = 0.7  # minimum silence at the end of a slide (s); padded up to a whole frame
 SILENCE_THRESHOLD = 300  # |sample| below this counts as silence when trimming espeak output
 TRIM_MARGIN = 0.04  # keep this much silence around the trimmed speech (s)
+
+# Captions: at most CAPTION_MAX_LINES lines of at most CAPTION_LINE_LENGTH characters per cue.
+CAPTION_LINE_LENGTH = 42
+CAPTION_MAX_LINES = 2
+# Words a caption line should not end with (they belong with the next word).
+CAPTION_GLUE_WORDS = {"de", "het", "een", "je", "van", "te", "om", "op", "in", "naar", "met", "voor", "leer"}
 
 # Colours (Rijkshuisstijl-like, calm and high contrast).
 LINTBLAUW = (0x15, 0x42, 0x73)
@@ -167,8 +174,11 @@ def load_script(path: Path = SCRIPT_FILE) -> tuple[dict, list[Slide]]:
         if not slide.narration:
             raise SystemExit(f"slide {i} ({slide.title!r}) has no narration")
         for line in slide.narration:
-            if len(line) > 90:
-                raise SystemExit(f"slide {i}: narration line too long for one caption ({len(line)}): {line}")
+            if caption_lines(line) is None:
+                raise SystemExit(
+                    f"slide {i}: narration line does not fit one caption of {CAPTION_MAX_LINES} lines of "
+                    f"{CAPTION_LINE_LENGTH} characters ({len(line)}): {line}"
+                )
         slides.append(slide)
     return data, slides
 
@@ -433,10 +443,42 @@ def vtt_time(t: float) -> str:
     return f"{h:02d}:{m:02d}:{s:02d}.{ms:03d}"
 
 
+def caption_lines(text: str) -> list[str] | None:
+    """Break a caption into at most two lines of at most CAPTION_LINE_LENGTH characters.
+
+    One line when it fits; otherwise the break (at a space) that keeps both lines within the limit and
+    makes the longer line shortest, preferring a break after punctuation. None when the text does not fit.
+    """
+    text = " ".join(text.split())
+    if len(text) <= CAPTION_LINE_LENGTH:
+        return [text]
+    if CAPTION_MAX_LINES < 2:
+        return None
+    best: tuple[tuple[int, int], list[str]] | None = None
+    for pos, char in enumerate(text):
+        if char != " ":
+            continue
+        first, second = text[:pos], text[pos + 1 :]
+        if len(first) > CAPTION_LINE_LENGTH or len(second) > CAPTION_LINE_LENGTH:
+            continue
+        after_punctuation = first[-1] in ",.:;?!"
+        after_small_word = first.rsplit(" ", 1)[-1].lower() in CAPTION_GLUE_WORDS
+        # Rank: a break after punctuation gets 8 characters of slack, a break right after an article or
+        # preposition costs 8; then the shorter longest line.
+        slack = (8 if after_punctuation else 0) - (8 if after_small_word else 0)
+        key = (max(len(first), len(second)) - slack, len(first))
+        if best is None or key < best[0]:
+            best = (key, [first, second])
+    return best[1] if best else None
+
+
 def write_vtt(cues: list[Cue], path: Path) -> None:
     out = ["WEBVTT", ""]
     for i, cue in enumerate(cues, start=1):
-        out += [str(i), f"{vtt_time(cue.start)} --> {vtt_time(cue.end)}", cue.text, ""]
+        lines = caption_lines(cue.text)
+        if lines is None:
+            raise SystemExit(f"caption does not fit {CAPTION_MAX_LINES} lines: {cue.text}")
+        out += [str(i), f"{vtt_time(cue.start)} --> {vtt_time(cue.end)}", *lines, ""]
     path.write_text("\n".join(out), encoding="utf-8")
 
 

@@ -18,7 +18,10 @@ from ebw_training.accounts.models import User
 from ebw_training.cohorts.services import current_enrollment
 from ebw_training.content import EXTENSION_KEY
 from ebw_training.extensions import db
-from ebw_training.learning import services
+from ebw_training.learning import exercises as exercise_service
+from ebw_training.learning import pages as page_service
+from ebw_training.learning import quiz as quiz_service
+from ebw_training.learning import segments as segment_service
 from ebw_training.learning.models import Certificate
 
 pytestmark = [
@@ -72,7 +75,7 @@ def complete_other_modules(app, email: str, skip: str) -> None:
             if module.slug == skip:
                 continue
             for page in module.pages:
-                services.mark_page_read(enrollment, module, page.number)
+                page_service.mark_page_read(enrollment, module, page.number)
             if module.quiz:
                 form = MultiDict()
                 for question in module.quiz.questions:
@@ -83,7 +86,7 @@ def complete_other_modules(app, email: str, skip: str) -> None:
                         for option in question.options:
                             if option.correct:
                                 form.add(f"q-{question.id}", option.key)
-                services.submit_quiz(enrollment, module, form, services.new_submission_token(enrollment, module))
+                quiz_service.submit_quiz(enrollment, module, form, quiz_service.new_submission_token(enrollment, module))
             if module.exercise:
                 exercise = module.exercise
                 kind = EXERCISE_KINDS[exercise.kind]
@@ -91,7 +94,7 @@ def complete_other_modules(app, email: str, skip: str) -> None:
                 for item in exercise.items:
                     fields.add(f"item-{item.id}-scale", exercise.scale[0] if exercise.scale else "")
                     fields.add(f"item-{item.id}-text", f"Antwoord op {item.id}")
-                services.submit_exercise(enrollment, module, kind.answers_from_form(exercise, fields))
+                exercise_service.submit_exercise(enrollment, module, kind.answers_from_form(exercise, fields))
         db.session.commit()
         db.session.remove()
 
@@ -235,7 +238,7 @@ def test_unsent_answers_survive_an_expired_session(app, page, live_server, login
     expect(page.locator("[data-autosave-status]")).to_contain_text("opgeslagen om", timeout=15000)
     with app.app_context():
         user = db.session.scalar(select(User).where(User.email == LEARNER))
-        row = services.exercise_answer_for(current_enrollment(user), module.slug)
+        row = exercise_service.exercise_answer_for(current_enrollment(user), module.slug)
         assert row.answers[item.id]["text"] == typed
         db.session.remove()
     page.reload()
@@ -325,7 +328,7 @@ def test_skipping_to_the_end_of_the_video_does_not_count(app, page, live_server,
 
         row = db.session.scalar(select(VideoProgress))
         assert row.watched_at is None
-        assert services.video_coverage(row.segments, module.video.duration) < 0.03
+        assert segment_service.video_coverage(row.segments, module.video.duration) < 0.03
         db.session.remove()
 
 

@@ -24,7 +24,7 @@ def test_there_is_a_fixture_for_every_message_family():
         "true-false-two-correct", "multiple-no-correct", "matching-two-pairs", "matching-duplicate-match",
         "option-without-feedback", "unknown-question-type", "exercise-unknown-kind", "exercise-duplicate-item",
         "exercise-no-example", "exercise-no-privacy", "media-no-captions", "media-no-transcript",
-        "media-no-duration", "text-before-first-heading",
+        "media-no-duration", "text-before-first-heading", "video-not-embeddable",
     ]:
         assert required in names
 

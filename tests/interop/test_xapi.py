@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from ebw_training.extensions import db
 from ebw_training.interop import lrs, xapi
 from ebw_training.interop.models import XapiStatement
-from ebw_training.learning import services
+from ebw_training.learning import quiz as services
 
 from ..learning.conftest import RIGHT_ANSWERS, WRONG_ANSWERS, quiz_form
 from .conftest import LRS_PASSWORD, LRS_USER

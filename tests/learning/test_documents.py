@@ -10,8 +10,12 @@ import pytest
 from docx import Document
 from pypdf import PdfReader
 
+from ebw_training.core import pdf
 from ebw_training.extensions import db
-from ebw_training.learning import documents, services
+from ebw_training.learning import certificates as certificate_service
+from ebw_training.learning import documents
+from ebw_training.learning import exercises as exercise_service
+from ebw_training.timeutil import utcnow
 
 from .test_services import CHECKLIST_DONE, complete_alfa
 
@@ -59,7 +63,7 @@ def test_exercise_docx_has_every_answer(app_ctx):
 
 
 def test_documents_without_any_truetype_font_still_work(app_ctx, monkeypatch, tmp_path):
-    monkeypatch.setattr(documents, "FONT_DIRS", (str(tmp_path),))
+    monkeypatch.setattr(pdf, "FONT_DIRS", (str(tmp_path),))
     monkeypatch.delenv("EBW_FONT_DIR", raising=False)
     text = _pdf_text(documents.exercise_pdf(_doc()))
     assert "Zoë de Wit" in text and "Súdwest-Fryslân" in text  # Latin-1 survives; the rest is replaced
@@ -67,7 +71,7 @@ def test_documents_without_any_truetype_font_still_work(app_ctx, monkeypatch, tm
 
 def test_exercise_document_from_the_records(enrollment, course):
     alfa = course.module("alfa")
-    row = services.submit_exercise(enrollment, alfa, CHECKLIST_DONE)
+    row = exercise_service.submit_exercise(enrollment, alfa, CHECKLIST_DONE)
     doc = documents.build_exercise_document(enrollment, alfa, row, course.title)
     assert (doc.name, doc.municipality, doc.cohort) == ("Daan de Vries", "Amsterdam", "Groep Amstelland")
     assert doc.rows == [("Weten we welk probleem we oplossen?", "deels. Toelichting: Alleen signalen van partners."),
@@ -79,8 +83,8 @@ def test_exercise_document_from_the_records(enrollment, course):
                     reason="pdftoppm (poppler-utils) and zbarimg (zbar-tools) are needed to read the QR code")
 def test_certificate_qr_code_decodes_to_the_verify_url(client, login, enrollment, course, tmp_path):
     complete_alfa(enrollment, course)
-    enrollment.completed_at = services.utcnow()
-    certificate = services.issue_certificate(enrollment)
+    enrollment.completed_at = utcnow()
+    certificate = certificate_service.issue_certificate(enrollment)
     db.session.commit()
     login(enrollment.user)
     response = client.get("/certificaat.pdf")
@@ -134,7 +138,7 @@ def test_exercise_document_dates_are_dutch_local_dates(enrollment, course):
     from datetime import datetime
 
     alfa = course.module("alfa")
-    row = services.submit_exercise(enrollment, alfa, CHECKLIST_DONE)
+    row = exercise_service.submit_exercise(enrollment, alfa, CHECKLIST_DONE)
     row.submitted_at = datetime(2026, 12, 31, 23, 30)
     doc = documents.build_exercise_document(enrollment, alfa, row, course.title)
     assert doc.date == "1 januari 2027" and doc.status == "Ingeleverd op 1 januari 2027"

@@ -11,10 +11,10 @@ from datetime import datetime
 import pytest
 from sqlalchemy import select
 
-from ebw_training.admin.models import AuditEvent
+from ebw_training.core.audit import AuditEvent
 from ebw_training.extensions import db
 from ebw_training.interop.models import XapiStatement
-from ebw_training.learning import services
+from ebw_training.learning import exercises, quiz
 from ebw_training.learning.models import Certificate, ExerciseAnswer
 from ebw_training.reporting.services import ReportFilter, Scope, summary_rows, summary_totals
 
@@ -29,8 +29,8 @@ CHECKLIST_DONE = {"probleem": {"scale": "deels", "explanation": "Alleen signalen
 def active_learner(enrollment, course):
     """A learner with a quiz attempt, a handed-in exercise, a certificate and one xAPI statement."""
     alfa = course.module("alfa")
-    services.submit_quiz(enrollment, alfa, quiz_form(RIGHT_ANSWERS), services.new_submission_token(enrollment, alfa))
-    services.save_exercise_draft(enrollment, course.module("alfa"), CHECKLIST_DONE)
+    quiz.submit_quiz(enrollment, alfa, quiz_form(RIGHT_ANSWERS), quiz.new_submission_token(enrollment, alfa))
+    exercises.save_exercise_draft(enrollment, course.module("alfa"), CHECKLIST_DONE)
     db.session.add(Certificate(enrollment_id=enrollment.id, code="EBW-ABCD-EFGH", issued_at=datetime(2026, 10, 1),
                                holder_name=enrollment.user.name, study_hours=4.0, content_version="test"))
     db.session.add(XapiStatement(id=str(uuid.uuid4()), user_id=enrollment.user.id, verb="experienced",

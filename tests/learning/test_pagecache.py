@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ebw_training.extensions import db
-from ebw_training.learning import services
+from ebw_training.learning import pages as page_service
 from ebw_training.learning.pagecache import PageCache
 from tests.factories import TEST_PASSWORD
 
@@ -35,7 +35,7 @@ def test_progress_changed_elsewhere_is_shown(client, enrollment, course):
     _login(client, enrollment)
     url = "/modules/alfa/pagina/2"
     assert "Je hebt deze pagina gelezen." not in client.get(url).get_data(as_text=True)
-    services.mark_page_read(enrollment, course.module("alfa"), 2)
+    page_service.mark_page_read(enrollment, course.module("alfa"), 2)
     db.session.commit()
     assert "Je hebt deze pagina gelezen." in client.get(url).get_data(as_text=True)
 

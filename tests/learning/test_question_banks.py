@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from ebw_training.content.draw import compose, draw_questions, group_quotas
 from ebw_training.extensions import db
-from ebw_training.learning import services
+from ebw_training.learning import quiz as quiz_service
 from ebw_training.learning.models import QuizAttempt
 from ebw_training.timeutil import utcnow
 
@@ -106,13 +106,13 @@ def test_draw_without_a_bank_shows_everything_in_file_order(course):
 
 def test_the_attempt_stores_what_it_showed_and_is_graded_on_that(enrollment, bank_course):
     alfa = bank_course.module("alfa")
-    token = services.new_submission_token(enrollment, alfa)
-    shown = services.shown_for_token(alfa, token)
+    token = quiz_service.new_submission_token(enrollment, alfa)
+    shown = quiz_service.shown_for_token(alfa, token)
     not_shown = next(q.id for q in alfa.quiz.questions if q.id not in {e["id"] for e in shown})
     form = {**_right_answers(shown), f"q-{not_shown}": "b"}  # an answer to a question it did not show: ignored
     from .conftest import quiz_form
 
-    attempt, created = services.submit_quiz(enrollment, alfa, quiz_form(form), token)
+    attempt, created = quiz_service.submit_quiz(enrollment, alfa, quiz_form(form), token)
     assert created and attempt.shown == shown
     assert set(attempt.results) == {e["id"] for e in shown} and not_shown not in attempt.answers
     assert attempt.score == 1.0 and attempt.passed
@@ -121,14 +121,14 @@ def test_the_attempt_stores_what_it_showed_and_is_graded_on_that(enrollment, ban
 
 def test_a_token_is_bound_to_the_learner_and_the_module(enrollment, bank_course):
     alfa, gamma = bank_course.module("alfa"), bank_course.module("gamma")
-    token = services.new_submission_token(enrollment, alfa)
+    token = quiz_service.new_submission_token(enrollment, alfa)
     other = make_enrollment(make_learner())
     db.session.commit()
-    assert services.quiz_form_opened_at(enrollment, alfa, token) is not None
-    assert services.quiz_form_opened_at(other, alfa, token) is None  # another learner
-    assert services.quiz_form_opened_at(enrollment, gamma, token) is None  # another module
+    assert quiz_service.quiz_form_opened_at(enrollment, alfa, token) is not None
+    assert quiz_service.quiz_form_opened_at(other, alfa, token) is None  # another learner
+    assert quiz_service.quiz_form_opened_at(enrollment, gamma, token) is None  # another module
     forged = token.rsplit(".", 1)[0] + ".AAAAAAAAAAAAAAAAAAAAAAAAAAA"
-    assert services.quiz_form_opened_at(enrollment, alfa, forged) is None  # a learner cannot pick a draw
+    assert quiz_service.quiz_form_opened_at(enrollment, alfa, forged) is None  # a learner cannot pick a draw
 
 
 def test_form_result_page_and_record_show_the_same_questions_in_the_same_order(learner_client, enrollment,
@@ -170,7 +170,7 @@ def test_a_form_not_handed_in_can_be_opened_again_with_the_same_draw(learner_cli
     alfa = bank_course.module("alfa")
     from .conftest import quiz_form
 
-    services.submit_quiz(enrollment, alfa, quiz_form(_right_answers(services.shown_for_token(alfa, token))), token)
+    quiz_service.submit_quiz(enrollment, alfa, quiz_form(_right_answers(quiz_service.shown_for_token(alfa, token))), token)
     db.session.commit()
     assert f'value="{token}"' not in learner_client.get(f"/modules/alfa/toets?poging={token}").get_data(as_text=True)
 

@@ -13,10 +13,15 @@ from pypdf import PdfReader
 from sqlalchemy import func, select
 from werkzeug.http import parse_options_header
 
+from ebw_training.content.embed import external_embed
 from ebw_training.extensions import db
-from ebw_training.learning import services
+from ebw_training.learning import certificates as certificate_service
+from ebw_training.learning import exercises as exercise_service
+from ebw_training.learning import pages as page_service
+from ebw_training.learning import progress as progress_service
+from ebw_training.learning import quiz as quiz_service
 from ebw_training.learning.models import ExerciseAnswer, PageRead, PendingDraft, QuizAttempt
-from ebw_training.learning.views import external_embed
+from ebw_training.timeutil import utcnow
 
 from ..factories import make_cohort, make_enrollment, make_learner
 from .conftest import RIGHT_ANSWERS, WRONG_ANSWERS, quiz_form
@@ -74,7 +79,7 @@ def test_overview_shows_modules_progress_next_step_and_what_is_left(learner_clie
     assert "Zo begin je" in html and 'href="/modules/alfa"' in html
     assert html.count("<progress") == 4  # overall + one per module
     assert "Wat moet je nog doen?" in html and "Bekijk de video" in html
-    services.mark_page_read(enrollment, course.module("gamma"), 1)
+    page_service.mark_page_read(enrollment, course.module("gamma"), 1)
     db.session.commit()
     html = _html(learner_client.get("/modules"))
     assert "Verder waar je was" in html
@@ -90,14 +95,14 @@ def test_overview_query_count_does_not_grow_with_activity(client, course, count_
     quiet = make_enrollment(make_learner(), cohort)
     busy = make_enrollment(make_learner(), cohort)
     alfa, gamma = course.module("alfa"), course.module("gamma")
-    services.mark_page_read(quiet, alfa, 1)
+    page_service.mark_page_read(quiet, alfa, 1)
     complete_alfa(busy, course)
     for _ in range(15):
-        services.submit_quiz(busy, alfa, quiz_form(WRONG_ANSWERS), services.new_submission_token(busy, alfa))
-        services.submit_quiz(busy, gamma, quiz_form({"q-een": "a", "q-twee": "a"}), services.new_submission_token(busy, gamma))
+        quiz_service.submit_quiz(busy, alfa, quiz_form(WRONG_ANSWERS), quiz_service.new_submission_token(busy, alfa))
+        quiz_service.submit_quiz(busy, gamma, quiz_form({"q-een": "a", "q-twee": "a"}), quiz_service.new_submission_token(busy, gamma))
     for page in gamma.pages:
-        services.mark_page_read(busy, gamma, page.number)
-    services.save_exercise_draft(busy, course.module("beta"), FORMAT_DONE)
+        page_service.mark_page_read(busy, gamma, page.number)
+    exercise_service.save_exercise_draft(busy, course.module("beta"), FORMAT_DONE)
     emails = {"quiet": quiet.user.email, "busy": busy.user.email}
     db.session.commit()
     counts = {}
@@ -198,7 +203,7 @@ def test_quiz_form_has_all_questions_and_a_submission_token(learner_client, enro
     html = _html(learner_client.get("/modules/alfa/toets"))
     assert html.count('<fieldset class="question') == 4
     token = _token(html)
-    assert services.quiz_form_opened_at(enrollment, course.module("alfa"), token) is not None
+    assert quiz_service.quiz_form_opened_at(enrollment, course.module("alfa"), token) is not None
     assert _token(_html(learner_client.get("/modules/alfa/toets"))) != token  # every form its own token
 
 
@@ -246,8 +251,8 @@ def test_quiz_with_a_bad_token_is_refused_gently(learner_client, course):
 
 
 def test_another_learners_attempt_is_not_found(client, login, enrollment, course):
-    attempt, _ = services.submit_quiz(enrollment, course.module("alfa"), quiz_form(RIGHT_ANSWERS),
-                                      services.new_submission_token(enrollment, course.module("alfa")))
+    attempt, _ = quiz_service.submit_quiz(enrollment, course.module("alfa"), quiz_form(RIGHT_ANSWERS),
+                                      quiz_service.new_submission_token(enrollment, course.module("alfa")))
     other = make_enrollment(make_learner(), make_cohort())
     db.session.commit()
     login(other.user)
@@ -288,7 +293,7 @@ def test_exercise_save_without_javascript_and_submit_with_completeness_check(lea
     assert response.status_code == 200
     assert "Kies een antwoord bij deze vraag." in html and 'href="#item-meten-scale-1"' in html
     assert "Nog geen keuze" in html  # typed input kept
-    row = services.exercise_answer_for(enrollment, "alfa")
+    row = exercise_service.exercise_answer_for(enrollment, "alfa")
     assert row.status == "draft" and row.answers["probleem"]["explanation"] == "Heel"
     response = learner_client.post("/modules/alfa/oefening", data={
         "owner": owner, "action": "submit", "item-probleem-scale": "deels", "item-probleem-explanation": "Heel",
@@ -299,7 +304,7 @@ def test_exercise_save_without_javascript_and_submit_with_completeness_check(lea
     assert "data-autosave-url" not in html and " disabled" in html
     # A submitted exercise is not changed by a late save.
     learner_client.post("/modules/alfa/oefening", data={"owner": owner, "action": "save", "item-meten-scale": "ja"})
-    assert services.exercise_answer_for(enrollment, "alfa").answers["meten"]["scale"] == "nee"
+    assert exercise_service.exercise_answer_for(enrollment, "alfa").answers["meten"]["scale"] == "nee"
 
 
 def test_autosave_endpoint(learner_client, enrollment, course):
@@ -308,12 +313,12 @@ def test_autosave_endpoint(learner_client, enrollment, course):
         "fields": {"owner": owner, "item-doel-text": "Minder spanning", "item-meting-text": ""}})
     body = response.get_json()
     assert response.status_code == 200 and body["ok"] and "Automatisch opgeslagen" in body["message"]
-    assert services.exercise_answer_for(enrollment, "beta").answers["doel"] == {"text": "Minder spanning"}
+    assert exercise_service.exercise_answer_for(enrollment, "beta").answers["doel"] == {"text": "Minder spanning"}
     assert learner_client.post("/modules/beta/oefening/autosave", json={"velden": 1}).status_code == 400
     assert learner_client.post("/modules/beta/oefening/autosave", data="x").status_code == 400
     response = learner_client.post("/modules/beta/oefening/autosave", json={"fields": {"owner": "vals"}})
     assert response.status_code == 409 and response.get_json()["reason"] == "other_user"
-    services.submit_exercise(enrollment, course.module("beta"), FORMAT_DONE)
+    exercise_service.submit_exercise(enrollment, course.module("beta"), FORMAT_DONE)
     db.session.commit()
     response = learner_client.post("/modules/beta/oefening/autosave", json={"fields": {"item-doel-text": "Later"}})
     assert response.status_code == 409 and response.get_json()["reason"] == "locked"
@@ -322,7 +327,7 @@ def test_autosave_endpoint(learner_client, enrollment, course):
 
 def test_answers_posted_after_logout_are_kept_and_restored_after_login(client, login, enrollment, course):
     login(enrollment.user)
-    services.save_exercise_draft(enrollment, course.module("alfa"), {"meten": {"scale": "ja", "explanation": "Oud"}})
+    exercise_service.save_exercise_draft(enrollment, course.module("alfa"), {"meten": {"scale": "ja", "explanation": "Oud"}})
     db.session.commit()
     owner = _owner(_html(client.get("/modules/alfa/oefening")))
     client.post("/logout")
@@ -332,14 +337,14 @@ def test_answers_posted_after_logout_are_kept_and_restored_after_login(client, l
     assert response.status_code == 302
     assert "/login?next=/modules/alfa/oefening" in response.headers["Location"]
     assert db.session.scalar(select(func.count(PendingDraft.id))) == 1
-    assert services.exercise_answer_for(enrollment, "alfa").answers["meten"]["explanation"] == "Oud"  # unchanged
+    assert exercise_service.exercise_answer_for(enrollment, "alfa").answers["meten"]["explanation"] == "Oud"  # unchanged
     login(enrollment.user)
     html = _html(client.get("/modules/alfa/oefening"))
     assert "We hebben antwoorden voor je bewaard" in html
     assert "Lang verhaal dat niet verloren mag gaan" in html and "data-has-pending" in html
     response = client.post("/modules/alfa/oefening/terugzetten", data={"action": "restore"})
     assert response.status_code == 303
-    row = services.exercise_answer_for(enrollment, "alfa")
+    row = exercise_service.exercise_answer_for(enrollment, "alfa")
     assert row.answers["probleem"] == {"scale": "nee", "explanation": "Lang verhaal dat niet verloren mag gaan"}
     assert row.answers["meten"]["explanation"] == "Oud"
     assert row.status == "draft"  # restoring never submits
@@ -361,7 +366,7 @@ def test_kept_answers_are_only_offered_to_their_owner(client, login, enrollment,
     response = client.post("/modules/alfa/oefening", data={"owner": owner, "action": "save",
                                                            "item-probleem-explanation": "Van Daan"})
     assert response.status_code == 400
-    assert services.exercise_answer_for(other, "alfa") is None
+    assert exercise_service.exercise_answer_for(other, "alfa") is None
     # Without a valid owner nothing is kept at all.
     client.post("/logout")
     client.post("/modules/alfa/oefening", data={"owner": "vervalst", "item-probleem-explanation": "x"})
@@ -376,7 +381,7 @@ def test_discarding_kept_answers(client, login, enrollment, course):
     login(enrollment.user)
     client.post("/modules/alfa/oefening/terugzetten", data={"action": "discard"})
     assert db.session.scalar(select(func.count(PendingDraft.id))) == 0
-    assert services.exercise_answer_for(enrollment, "alfa") is None
+    assert exercise_service.exercise_answer_for(enrollment, "alfa") is None
 
 
 @pytest.fixture
@@ -400,12 +405,12 @@ def test_expired_form_keeps_the_answers_instead_of_saving_them(client, login, en
     response = client.post("/modules/alfa/oefening", data={"owner": owner, "csrf_token": "verlopen",
                                                            "item-probleem-explanation": "Niet kwijt"})
     assert response.status_code == 400 and "niet verloren" in _html(response)
-    assert services.exercise_answer_for(enrollment, "alfa") is None  # a forged or stale post changes nothing
-    assert services.pending_draft_for(enrollment.user_id, "alfa").answers["probleem"]["explanation"] == "Niet kwijt"
+    assert exercise_service.exercise_answer_for(enrollment, "alfa") is None  # a forged or stale post changes nothing
+    assert exercise_service.pending_draft_for(enrollment.user_id, "alfa").answers["probleem"]["explanation"] == "Niet kwijt"
     response = client.post("/modules/alfa/oefening", data={"owner": owner, "csrf_token": csrf, "action": "save",
                                                            "item-probleem-explanation": "Wel opgeslagen"})
     assert response.status_code == 303
-    assert services.exercise_answer_for(enrollment, "alfa").answers["probleem"]["explanation"] == "Wel opgeslagen"
+    assert exercise_service.exercise_answer_for(enrollment, "alfa").answers["probleem"]["explanation"] == "Wel opgeslagen"
     # The JSON endpoint keeps the global CSRF check (header X-CSRFToken).
     response = client.post("/modules/alfa/oefening/autosave", json={"fields": {}})
     assert response.status_code == 400
@@ -415,8 +420,8 @@ def test_expired_form_keeps_the_answers_instead_of_saving_them(client, login, en
 
 
 def test_trainer_feedback_is_shown(learner_client, enrollment, course):
-    row = services.submit_exercise(enrollment, course.module("beta"), FORMAT_DONE)
-    services.review_exercise(row, decision="returned", feedback="Maak de meting concreter.", reviewer=None)
+    row = exercise_service.submit_exercise(enrollment, course.module("beta"), FORMAT_DONE)
+    exercise_service.review_exercise(row, decision="returned", feedback="Maak de meting concreter.", reviewer=None)
     db.session.commit()
     html = _html(learner_client.get("/modules/beta/oefening"))
     assert "Feedback van je trainer" in html and "Maak de meting concreter." in html
@@ -425,7 +430,7 @@ def test_trainer_feedback_is_shown(learner_client, enrollment, course):
 
 def test_result_documents_hold_name_municipality_cohort_date_and_answers(learner_client, enrollment, course):
     assert learner_client.get("/modules/alfa/oefening/resultaat.pdf").status_code == 404  # nothing saved yet
-    services.submit_exercise(enrollment, course.module("alfa"), CHECKLIST_DONE)
+    exercise_service.submit_exercise(enrollment, course.module("alfa"), CHECKLIST_DONE)
     db.session.commit()
     response = learner_client.get("/modules/alfa/oefening/resultaat.pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
@@ -452,8 +457,8 @@ def test_certificate_page_before_and_after_completion_and_verify(learner_client,
     html = _html(learner_client.get("/certificaat"))
     assert "als je alle modules hebt afgerond" in html
     assert learner_client.get("/certificaat.pdf").status_code == 404
-    enrollment.completed_at = services.utcnow()
-    certificate = services.issue_certificate(enrollment)
+    enrollment.completed_at = utcnow()
+    certificate = certificate_service.issue_certificate(enrollment)
     db.session.commit()
     html = _html(learner_client.get("/certificaat"))
     assert certificate.code in html and f"http://localhost/verify/{certificate.code}" in html
@@ -469,7 +474,7 @@ def test_certificate_page_before_and_after_completion_and_verify(learner_client,
     response = client.get("/verify/EBW-ZZZZ-ZZZZ")
     assert response.status_code == 404 and "niet geldig" in _html(response)
     assert client.get("/verify/" + "x" * 300).status_code == 404
-    certificate.revoked_at = services.utcnow()
+    certificate.revoked_at = utcnow()
     db.session.commit()
     assert "niet meer geldig" in _html(client.get(f"/verify/{certificate.code}"))
 
@@ -478,7 +483,7 @@ def test_certificate_page_before_and_after_completion_and_verify(learner_client,
 
 
 def test_own_data_download(learner_client, enrollment, course):
-    services.save_exercise_draft(enrollment, course.module("alfa"), CHECKLIST_DONE)
+    exercise_service.save_exercise_draft(enrollment, course.module("alfa"), CHECKLIST_DONE)
     db.session.commit()
     assert "Download al je gegevens" in _html(learner_client.get("/mijn-gegevens"))
     response = learner_client.get("/mijn-gegevens.json")
@@ -504,8 +509,8 @@ def test_other_roles_get_no_learner_pages(client, login, course):
 
 def _certify(enrollment, when=None):
     """Complete the enrolment on paper and issue its certificate."""
-    enrollment.completed_at = when or services.utcnow()
-    certificate = services.issue_certificate(enrollment)
+    enrollment.completed_at = when or utcnow()
+    certificate = certificate_service.issue_certificate(enrollment)
     if when is not None:
         certificate.issued_at = when
     db.session.flush()
@@ -587,7 +592,7 @@ def test_downloads_with_names_outside_latin_1(app, client, login, course):
     changed = _unicode_course(course)
     install_course(app, changed)
     enrollment = make_enrollment(make_learner(name="Ĳsbrand Ōta"), make_cohort(name="Groep Ōsaka"))
-    services.submit_exercise(enrollment, changed.module("alfa"), CHECKLIST_DONE)
+    exercise_service.submit_exercise(enrollment, changed.module("alfa"), CHECKLIST_DONE)
     certificate = _certify(enrollment)
     db.session.commit()
     login(enrollment.user)
@@ -616,7 +621,7 @@ def test_restoring_kept_answers_twice_is_harmless(client, login, enrollment, cou
     for action in ("restore", "restore", "discard"):
         response = client.post("/modules/alfa/oefening/terugzetten", data={"action": action})
         assert response.status_code == 303, action
-    assert services.exercise_answer_for(enrollment, "alfa").answers["probleem"]["explanation"] == "Bewaard"
+    assert exercise_service.exercise_answer_for(enrollment, "alfa").answers["probleem"]["explanation"] == "Bewaard"
 
 
 def test_restore_after_the_exercise_was_handed_in_elsewhere_with_the_kept_answers_gone(
@@ -626,17 +631,17 @@ def test_restore_after_the_exercise_was_handed_in_elsewhere_with_the_kept_answer
     owner = _owner(_html(client.get("/modules/alfa/oefening")))
     client.post("/logout")
     client.post("/modules/alfa/oefening", data={"owner": owner, "item-probleem-explanation": "Bewaard"})
-    services.submit_exercise(enrollment, course.module("alfa"), CHECKLIST_DONE)
+    exercise_service.submit_exercise(enrollment, course.module("alfa"), CHECKLIST_DONE)
     db.session.commit()
     login(enrollment.user)
-    real = services.pending_draft_for
+    real = exercise_service.pending_draft_for
     calls = []
 
     def pending_then_gone(user_id, slug):
         calls.append(slug)
         return real(user_id, slug) if len(calls) == 1 else None  # the other tab discarded them meanwhile
 
-    monkeypatch.setattr(services, "pending_draft_for", pending_then_gone)
+    monkeypatch.setattr(exercise_service, "pending_draft_for", pending_then_gone)
     response = client.post("/modules/alfa/oefening/terugzetten", data={"action": "restore"})
     assert response.status_code == 303
     monkeypatch.undo()
@@ -647,7 +652,7 @@ def test_handed_in_exercise_page_tells_the_script_to_forget_the_browser_copy(lea
     html = _html(learner_client.get("/modules/alfa/oefening"))
     key = re.search(r'data-draft-key="([^"]+)"', html).group(1)
     assert "data-forget-draft" not in html
-    services.submit_exercise(enrollment, course.module("alfa"), CHECKLIST_DONE)
+    exercise_service.submit_exercise(enrollment, course.module("alfa"), CHECKLIST_DONE)
     db.session.commit()
     html = _html(learner_client.get("/modules/alfa/oefening"))
     assert f'data-forget-draft="{key}"' in html and "js/exercise-autosave.js" in html
@@ -699,15 +704,15 @@ def test_module_page_words_the_exercise_status_like_the_exercise_page(learner_cl
 
     module = course.module(slug)
     answers = FORMAT_DONE if slug == "beta" else CHECKLIST_DONE
-    row = services.submit_exercise(enrollment, module, answers)
+    row = exercise_service.submit_exercise(enrollment, module, answers)
     row.status = status
     db.session.flush()
-    services.refresh_enrollment_summary(enrollment)
+    progress_service.refresh_enrollment_summary(enrollment)
     db.session.commit()
     assert documents.exercise_status_text(status, module.requires_review) == expected
     item = _html(learner_client.get(f"/modules/{slug}")).split(f'href="/modules/{slug}/oefening"')[1]
     item = item.split("</li>")[0]
     assert f">{expected}</span>" in item
     exercise_page = _html(learner_client.get(f"/modules/{slug}/oefening"))
-    assert documents.status_text(services.exercise_answer_for(enrollment, slug), module.requires_review) \
+    assert documents.status_text(exercise_service.exercise_answer_for(enrollment, slug), module.requires_review) \
         in exercise_page

@@ -7,7 +7,7 @@ import hashlib
 import pytest
 from sqlalchemy import select
 
-from ebw_training.admin.models import AuditEvent
+from ebw_training.core.audit import AuditEvent
 from ebw_training.extensions import db
 from ebw_training.reporting import cli as reporting_cli
 

@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 import pytest
 from pypdf import PdfReader
 
+from ebw_training.core.pdf import latin1_text
 from ebw_training.extensions import db
 from ebw_training.reporting import exports, services
 from ebw_training.reporting.services import ReportFilter, Scope
@@ -238,7 +239,7 @@ def test_one_local_date_helper(world):
 def test_export_to_path_records_the_hash_of_the_file(world, tmp_path):
     import hashlib
 
-    from ebw_training.admin.models import AuditEvent
+    from ebw_training.core.audit import AuditEvent
 
     target = tmp_path / "deelnemers.xlsx"
     result = services.export_to_path("completions", "xlsx", Scope(AMSTERDAM), ReportFilter(year=2026), target,
@@ -271,11 +272,11 @@ def test_documents_print_any_name(app_ctx):
 
 
 def test_documents_print_any_name_without_truetype_fonts(app_ctx, monkeypatch, tmp_path):
-    """Without a TrueType font the PDFs use Helvetica like learning.documents: Latin-1 survives, the
+    """Without a TrueType font the PDFs use Helvetica like the learner documents (core.pdf): Latin-1 survives, the
     typographic quotes and the euro sign get plain stand-ins, anything else becomes '?'."""
-    from ebw_training.learning import documents
+    from ebw_training.core import pdf
 
-    monkeypatch.setattr(documents, "FONT_DIRS", (str(tmp_path),))
+    monkeypatch.setattr(pdf, "FONT_DIRS", (str(tmp_path),))
     monkeypatch.delenv("EBW_FONT_DIR", raising=False)
     cohort = make_cohort("Groep € ’ Ĳ", funding=AMSTERDAM, year=2026)
     enrollment = make_enrollment(make_learner(AMSTERDAM, name="Zoë 😀 van ’t Hof – 李"), cohort)
@@ -286,7 +287,7 @@ def test_documents_print_any_name_without_truetype_fonts(app_ctx, monkeypatch, t
     assert pdf_fonts(data) <= {"Helvetica", "Helvetica-Bold"}
     text = " ".join(pdf_text(data)[1])
     assert "Zoë ? van 't Hof - ?" in text and "Groep EUR ' ?" in text and "EBW-ZZZZ-9999" in text
-    assert exports.latin1_text("“Ĳ” – €") == '"?" - EUR'
+    assert latin1_text("“Ĳ” – €") == '"?" - EUR'
     data, count = build("certificates", "zip", Scope(AMSTERDAM), ReportFilter(year=2026))
     assert count == 1
 
@@ -305,7 +306,7 @@ def test_csv_stream_that_fails_half_way_is_recorded_as_incomplete(world, monkeyp
     with pytest.raises(RuntimeError, match="database went away"):
         next(stream)
     db.session.rollback()
-    from ebw_training.admin.models import AuditEvent
+    from ebw_training.core.audit import AuditEvent
 
     [event] = db.session.scalars(db.select(AuditEvent).where(AuditEvent.action == "export.completions")).all()
     assert event.details["complete"] is False and event.details["rows"] == 0

@@ -10,9 +10,9 @@ from datetime import datetime
 import pytest
 from sqlalchemy import select
 
-from ebw_training.admin.models import AuditEvent
+from ebw_training.core import pdf
+from ebw_training.core.audit import AuditEvent
 from ebw_training.extensions import db
-from ebw_training.learning import documents
 from ebw_training.reporting import exports, services
 
 from ..factories import make_cohort, make_enrollment, make_learner, make_user, set_enrollment_progress
@@ -290,8 +290,8 @@ def test_csv_download_read_to_the_end_is_recorded_as_complete(world, client, log
 
 def test_pdfs_without_truetype_fonts_fall_back_to_helvetica(world, client, login, monkeypatch, tmp_path):
     """A server without the TTF fonts still delivers the verantwoording and the certificate ZIP, in
-    Helvetica, like the learner's own documents (one font lookup: learning.documents.FONT_DIRS)."""
-    monkeypatch.setattr(documents, "FONT_DIRS", (str(tmp_path / "no-fonts-here"),))
+    Helvetica, like the learner's own documents (one font lookup: core.pdf.FONT_DIRS)."""
+    monkeypatch.setattr(pdf, "FONT_DIRS", (str(tmp_path / "no-fonts-here"),))
     monkeypatch.delenv("EBW_FONT_DIR", raising=False)
     login(world["coordinators"]["amsterdam"])
     response = client.get("/coordinator/export/verantwoording.pdf?jaar=2026")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 
-from flask import abort, request
+from flask import abort
 from flask_login import current_user
 
 from ..extensions import login_manager
@@ -59,14 +59,3 @@ def roles_required(*roles: str) -> Callable[[Callable], Callable]:
 
 def access_of(view: Callable) -> tuple[str, ...] | None:
     return getattr(view, ACCESS_ATTR, None)
-
-
-def is_safe_next(target: str | None) -> bool:
-    """Only local paths: no scheme, no host, no protocol-relative or backslash tricks."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return False
-    return not any(ord(ch) < 32 for ch in target)
-
-
-def current_path() -> str:
-    return request.full_path.rstrip("?")

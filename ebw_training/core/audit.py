@@ -1,7 +1,12 @@
+"""The append-only audit log: role changes, failed logins, exports, retention runs."""
+
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
+from flask import has_request_context
+from flask_login import current_user
 from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -10,7 +15,7 @@ from ..timeutil import utcnow
 
 
 class AuditEvent(db.Model):
-    """Append-only audit log: role changes, failed logins, exports, retention runs."""
+    """One audited action; `details` holds what the action needs to be explained later."""
 
     __tablename__ = "audit_event"
 
@@ -22,3 +27,12 @@ class AuditEvent(db.Model):
     details: Mapped[dict] = mapped_column(JSON, default=dict)
 
     actor = relationship("User")
+
+
+def record_audit(action: str, *, actor=None, target: str | None = None, **details: Any) -> AuditEvent:
+    """Append an audit event; the actor defaults to the logged-in user of the request."""
+    if actor is None and has_request_context() and current_user and current_user.is_authenticated:
+        actor = current_user
+    event = AuditEvent(action=action, actor_id=actor.id if actor else None, target=target, details=details)
+    db.session.add(event)
+    return event
