@@ -36,6 +36,14 @@ video_event = _signals.signal("video-event")
 VIDEO_VERBS = ("initialized", "played", "paused", "seeked", "completed")
 
 
+def completion_changed(enrollment, scope: str, status: str, module=None) -> None:
+    """A new entry in the completion history (learning.progress): module started or completed, course completed."""
+    if scope == "module" and module is not None and status in ("started", "completed"):
+        (module_started if status == "started" else module_completed).send(enrollment, module=module)
+    elif scope == "course" and status == "completed":
+        course_completed.send(enrollment)
+
+
 def _seconds(value: Any, duration: float) -> float:
     try:
         number = float(value)
