@@ -39,6 +39,7 @@ ralph: $(RALPH_STAMP)
 
 test: $(TEST_STAMP)
 	$(FLASK) ebw check-content
+	$(FLASK) ebw check-guessing
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: $(TEST_STAMP)
@@ -49,6 +50,7 @@ lint: $(TEST_STAMP)
 
 check-content: $(STAMP)
 	$(FLASK) ebw check-content
+	$(FLASK) ebw check-guessing
 
 media: $(STAMP)
 	$(PY) -m pip install -q -e '.[media]'

@@ -16,7 +16,8 @@ from ebw_training.extensions import db
 from ebw_training.interop.models import XapiStatement
 from ebw_training.learning import exercises, quiz
 from ebw_training.learning.models import Certificate, ExerciseAnswer
-from ebw_training.reporting.services import ReportFilter, Scope, summary_rows, summary_totals
+from ebw_training.reporting.queries import summary_rows, summary_totals
+from ebw_training.reporting.scope import ReportFilter, Scope
 
 from ..factories import make_enrollment, make_user
 from .conftest import RIGHT_ANSWERS, quiz_form
