@@ -322,3 +322,27 @@ def test_learning_activities_emit_their_statements(client, login, enrollment, co
     rows = db.session.scalars(select(XapiStatement)).all()
     assert {r.statement["context"]["registration"] for r in rows} == {enrollment.registration}
     assert {r.user_id for r in rows} == {enrollment.user_id}
+
+
+def test_two_servers_sending_at_once_skip_each_others_batches(app, runner, enrollment, course, lrs_config):
+    """PostgreSQL: a batch another server has locked is skipped (FOR UPDATE SKIP LOCKED), not sent twice."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("row locks with SKIP LOCKED are PostgreSQL's; SQLite lets one writer in at a time")
+    from sqlalchemy.orm import Session
+
+    ids = _fill_outbox(enrollment, course)
+    other = Session(db.engine)  # the other server: holds the oldest batch while it is posting
+    locked = other.scalars(select(XapiStatement.id).where(XapiStatement.sent_at.is_(None))
+                           .order_by(XapiStatement.created_at, XapiStatement.id).limit(4)
+                           .with_for_update(skip_locked=True)).all()
+    try:
+        result = runner.invoke(args=["ebw", "xapi", "send"])
+        assert result.exit_code == 0, result.output
+        stored = {s["id"] for s in lrs_config.statements()}
+        assert stored == set(ids) - set(locked)  # everything but the other server's batch, each once
+        assert lrs.pending_count() == 4
+    finally:
+        other.rollback()
+        other.close()
+    assert runner.invoke(args=["ebw", "xapi", "send"]).exit_code == 0
+    assert sorted(s["id"] for s in lrs_config.statements()) == sorted(ids)
