@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from ..accounts import removal
 from ..content import get_course
@@ -15,7 +14,6 @@ from ..extensions import db
 from ..learning import certificates as learning
 from ..learning import events
 from ..learning.helpers import learner_view
-from ..learning.models import VideoProgress
 from . import badges
 from .forms import RemovalRequestForm
 from .own_data import own_data_zip
@@ -97,11 +95,8 @@ def video_xapi(enrollment, slug: str):
     module = get_course().module(slug)
     if module is None or module.video is None or module.video.external_url:
         abort(404)
-    row = db.session.scalar(select(VideoProgress).where(VideoProgress.enrollment_id == enrollment.id,
-                                                        VideoProgress.video == module.video.name))
     try:
-        sent = events.record_video_event(enrollment, module, request.get_json(silent=True),
-                                         row.segments if row else [], row is not None and row.watched_at is not None)
+        sent = events.record_video_event(enrollment, module, request.get_json(silent=True))
     except ValidationError:
         return jsonify(ok=False, message=_("Deze gebeurtenis van de video is niet goed doorgegeven.")), 400
     db.session.commit()

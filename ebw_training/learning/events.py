@@ -20,8 +20,11 @@ import uuid
 from typing import Any
 
 from blinker import Namespace
+from sqlalchemy import select
 
 from ..core.errors import ValidationError
+from ..extensions import db
+from .models import VideoProgress
 from .segments import merge_segments, video_coverage
 
 _signals = Namespace()
@@ -54,7 +57,7 @@ def _seconds(value: Any, duration: float) -> float:
     return round(min(number, duration) if duration else number, 3)
 
 
-def record_video_event(enrollment, module, payload: Any, watched_segments, watched: bool) -> bool:
+def record_video_event(enrollment, module, payload: Any) -> bool:
     """A player event reported by the browser (static/js/video-xapi.js). False when there is nothing to send.
 
     Progress and played segments come from what the server counted (VideoProgress), not from the browser;
@@ -67,10 +70,12 @@ def record_video_event(enrollment, module, payload: Any, watched_segments, watch
     except ValueError:
         raise ValidationError("bad video session id") from None
     verb = payload["verb"]
-    if verb == "completed" and not watched:
+    row = db.session.scalar(select(VideoProgress).where(VideoProgress.enrollment_id == enrollment.id,
+                                                        VideoProgress.video == module.video.name))
+    if verb == "completed" and (row is None or row.watched_at is None):
         return False
     duration = float(module.video.duration or 0)
-    segments = merge_segments(watched_segments or [])
+    segments = merge_segments(row.segments if row is not None else [])
     video_event.send(enrollment, module=module, verb=verb, session_id=session_id,
                      time=_seconds(payload.get("time"), duration), time_from=_seconds(payload.get("from"), duration),
                      time_to=_seconds(payload.get("to"), duration),
