@@ -61,6 +61,7 @@ OBJECT_SCOPED: dict[str, dict[str, tuple[int, ...]]] = {
     # refused the same way (tests/learning/test_views.py). Their handed-in exercise gives its result documents.
     "learning.quiz_result": {"learner": (404,)},
     "learning.certificate_pdf": {"learner": (404,)},
+    "interop.baked": {"learner": (404,)},
 }
 
 # Sample values for URL parameters, filled from the world fixture by name.
