@@ -28,6 +28,8 @@ ROLE_OF = {
 PUBLIC_ROUTES = {
     "/", "/healthz", "/login", "/logout", "/privacy", "/register", "/taal", "/toegankelijkheid", "/verify/<code>",
     "/wachtwoord-kiezen/<token>", "/wachtwoord-vergeten", "/registratie-bevestigen/<token>",
+    # Open Badges (CONTRACT URLs): verifiers fetch them without logging in.
+    "/badges/issuer.json", "/badges/ebw.json", "/badges/assertions/<code>.json",
 }
 AUTHENTICATED = "authenticated"
 # Every other route: who may use it, by the start of its URL (the first match counts).
