@@ -187,7 +187,7 @@ def enroll_command(email, cohort_id, as_json):
 @click.option("--cohort", "cohort_id", required=True, type=click.IntRange(1, 2**31 - 1))
 def import_learners_command(file, cohort_id):
     """Importeer deelnemers uit CSV (kolommen naam;email;gemeente_code;functie). Alles of niets."""
-    from .accounts.importing import import_learners
+    from .cohorts.importing import import_learners, send_import_invitations
 
     cohort = _get_cohort(cohort_id)
     with open(file, "rb") as handle:
@@ -199,15 +199,23 @@ def import_learners_command(file, cohort_id):
         for message in result.errors:
             click.echo(message, err=True)
         fail("niets geïmporteerd; verbeter de rijen hierboven en probeer het opnieuw.")
+    db.session.commit()
+    send_import_invitations(result, cohort)
+    db.session.commit()
     click.echo(f"{result.created} nieuwe deelnemers uitgenodigd, {result.enrolled_existing} bestaande ingeschreven.")
 
 
 @ebw.command("demo")
-def demo_command():
-    """Laad de demo-gegevens (kan vaker; maakt niets dubbel)."""
-    from .demo import load_demo
+@click.option("--force", is_flag=True, help="Ook als de database al andere gebruikers heeft (alleen voor test- en demodatabases).")
+def demo_command(force):
+    """Laad de demo-gegevens (kan vaker; maakt niets dubbel). Weigert een database met andere gebruikers."""
+    from .demo import NotADemoDatabase, load_demo
 
-    summary = load_demo()
+    try:
+        summary = load_demo(force=force)
+    except NotADemoDatabase as error:
+        fail(str(error))
+    db.session.commit()
     click.echo(summary)
 
 
@@ -218,12 +226,11 @@ def demo_command():
 @click.option("--json", "as_json", is_flag=True)
 def retention_command(days, dry_run, as_json):
     """Maak deelnemers anoniem van wie de training langer dan de bewaartermijn geleden is (de aantallen blijven)."""
-    from flask import current_app
+    from .admin.retention import retention_policy, run_retention
 
-    from .admin.retention import run_retention
-
-    days = days or current_app.config["EBW_RETENTION_DAYS"]
+    days = days or retention_policy().days
     result = run_retention(days, dry_run=dry_run)
+    db.session.commit()
     if as_json:
         click.echo(json.dumps({"days": days, "cutoff": result.cutoff.isoformat() + "Z", "dry_run": dry_run,
                                "anonymised": len(result.learners), "login_attempts_removed": result.login_attempts_removed,
@@ -241,14 +248,17 @@ def seed_municipalities_command():
     from .municipalities.services import seed_municipalities
 
     added = seed_municipalities()
+    db.session.commit()
     click.echo(f"{added} gemeenten toegevoegd.")
 
 
 def init_app(app: Flask) -> None:
     from .content.cli import register as register_content
+    from .interop.cli import register as register_interop
+    from .interop.xapi_cli import register as register_xapi
     from .learning.cli import register as register_learning
     from .reporting.cli import register as register_reporting
 
-    for register in (register_content, register_learning, register_reporting):
+    for register in (register_content, register_interop, register_learning, register_reporting, register_xapi):
         register(ebw)
     app.cli.add_command(ebw)

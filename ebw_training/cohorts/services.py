@@ -14,6 +14,7 @@ from ..accounts.models import User
 from ..accounts.services import get_municipality, get_user_by_email
 from ..core.audit import record_audit
 from ..core.errors import ValidationError
+from ..core.events import progress_changed
 from ..extensions import db
 from ..timeutil import utcnow
 from .models import Cohort, Enrollment, cohort_trainer, new_enrolment_code
@@ -161,7 +162,17 @@ def regenerate_enrolment_code(cohort: Cohort, actor: User | None = None) -> str:
     return cohort.enrolment_code
 
 
+def set_archived(cohort: Cohort, archived: bool, actor: User | None = None) -> None:
+    """Archive a finished cohort (its enrolment code stops working; its records stay) or take it back."""
+    if cohort.archived == archived:
+        return
+    cohort.archived = archived
+    record_audit("cohort.archived" if archived else "cohort.unarchived", actor=actor, target=f"cohort:{cohort.id}")
+    db.session.flush()
+
+
 def find_cohort_by_code(code: str) -> Cohort | None:
+    """The cohort a learner may register for with this code: archived cohorts take no new learners."""
     cleaned = "".join(ch for ch in (code or "").upper() if ch.isalnum())
     if len(cleaned) != 8:
         return None
@@ -220,33 +231,58 @@ def current_enrollment(user: User) -> Enrollment | None:
     return db.session.scalar(_current_enrollment_query(user.id))
 
 
-_USER_WITH_ENROLLMENT = None
+_STATEMENTS: dict[str, object] = {}
 
 
-def _user_with_enrollment_statement():
-    """Built once: constructing a SELECT costs more than running it, and this one runs on every request."""
-    global _USER_WITH_ENROLLMENT
-    if _USER_WITH_ENROLLMENT is None:
-        _USER_WITH_ENROLLMENT = (
-            select(User, Enrollment)
-            .outerjoin(Enrollment, (Enrollment.user_id == User.id) & Enrollment.withdrawn_at.is_(None))
-            .where(User.id == bindparam("user_id"))
-            .order_by(Enrollment.enrolled_at.desc(), Enrollment.id.desc())
-            .limit(1)
-            .options(lazyload(User.municipality), lazyload(Enrollment.user))
+def _with_current_enrollment(statement):
+    return (
+        statement
+        .outerjoin(Enrollment, (Enrollment.user_id == User.id) & Enrollment.withdrawn_at.is_(None))
+        .order_by(Enrollment.enrolled_at.desc(), Enrollment.id.desc())
+        .limit(1)
+        .options(lazyload(User.municipality), lazyload(Enrollment.user))
+    )
+
+
+def _statement(name: str):
+    """Built once: constructing a SELECT costs more than running it, and these run on every request."""
+    if name not in _STATEMENTS:
+        from ..accounts.models import UserSession
+
+        _STATEMENTS.update(
+            user=_with_current_enrollment(select(User, Enrollment).where(User.id == bindparam("user_id"))),
+            session=_with_current_enrollment(
+                select(User, Enrollment, UserSession)
+                .join(UserSession, UserSession.user_id == User.id)
+                .where(UserSession.token_hash == bindparam("token_hash"))
+            ),
         )
-    return _USER_WITH_ENROLLMENT
+    return _STATEMENTS[name]
+
+
+def _remember_enrollment(user: User, found: Enrollment | None) -> None:
+    if has_request_context():
+        g._ebw_current_enrollment = (user.id, found)
 
 
 def load_user_with_enrollment(user_id: int) -> User | None:
     """The logged-in user and their current enrolment in one query: every learner page needs both."""
-    row = db.session.execute(_user_with_enrollment_statement(), {"user_id": user_id}).first()
+    row = db.session.execute(_statement("user"), {"user_id": user_id}).first()
     if row is None:
         return None
     user, found = row
-    if has_request_context():
-        g._ebw_current_enrollment = (user.id, found)
+    _remember_enrollment(user, found)
     return user
+
+
+def load_session_with_user(token_hash: str):
+    """(session row, user) for a session cookie's token hash, with the user's current enrolment, in one query."""
+    row = db.session.execute(_statement("session"), {"token_hash": token_hash}).first()
+    if row is None:
+        return None
+    user, found, session_row = row
+    _remember_enrollment(user, found)
+    return session_row, user
 
 
 # --- trainer views of a cohort ------------------------------------------------------------
@@ -290,7 +326,8 @@ def attention_reason(enrollment: Enrollment, cohort: Cohort, today: date | None 
         if today >= start + timedelta(days=NOT_STARTED_GRACE_DAYS):
             return _("Nog niet begonnen")
         return None
-    if enrollment.last_active_at and enrollment.last_active_at < now - timedelta(days=INACTIVE_DAYS):
+    inactive_days = cohort.inactivity_days or INACTIVE_DAYS
+    if enrollment.last_active_at and enrollment.last_active_at < now - timedelta(days=inactive_days):
         return _("Al %(n)s dagen niet actief", n=(now - enrollment.last_active_at).days)
     return None
 
@@ -342,7 +379,6 @@ def record_attendance(cohort: Cohort, session_id: int, present_ids: set[int], ac
 
     Withdrawn learners are not on the form, so their attendance is left as it was.
     """
-    from ..learning.progress import refresh_enrollment_summary
     from .models import Attendance, ContactSession
 
     session = db.session.get(ContactSession, session_id)
@@ -359,34 +395,6 @@ def record_attendance(cohort: Cohort, session_id: int, present_ids: set[int], ac
             row.present = present
     db.session.flush()
     for enrollment in active:
-        refresh_enrollment_summary(enrollment, cause=f"Aanwezigheid {session.title}")
+        progress_changed.send(enrollment, cause=f"Aanwezigheid {session.title}")
     record_audit("cohort.attendance", actor=actor, target=f"cohort:{cohort.id}", session=session.id,
                  present=len(present_ids & {e.id for e in active}))
-
-
-# --- exercise reviews ---------------------------------------------------------------------------
-
-
-def submitted_exercises(cohort: Cohort) -> list:
-    """(answer, enrollment) pairs of the cohort's handed-in exercises, newest first, in one query."""
-    from ..learning.models import ExerciseAnswer
-
-    rows = db.session.execute(
-        select(ExerciseAnswer, Enrollment)
-        .join(Enrollment, Enrollment.id == ExerciseAnswer.enrollment_id)
-        .where(Enrollment.cohort_id == cohort.id, ExerciseAnswer.status != "draft")
-        .order_by(ExerciseAnswer.status != "submitted", ExerciseAnswer.submitted_at.desc())
-    )
-    return [(answer, enrollment) for answer, enrollment in rows]
-
-
-def get_answer_for_review(cohort: Cohort, answer_id: int):
-    """The handed-in answer when it belongs to this cohort; None otherwise (the view answers 404)."""
-    from ..learning.models import ExerciseAnswer
-
-    row = db.session.execute(
-        select(ExerciseAnswer, Enrollment)
-        .join(Enrollment, Enrollment.id == ExerciseAnswer.enrollment_id)
-        .where(ExerciseAnswer.id == answer_id, Enrollment.cohort_id == cohort.id, ExerciseAnswer.status != "draft")
-    ).first()
-    return tuple(row) if row else None

@@ -9,12 +9,13 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import delete, select
 
-from ..cohorts.models import Enrollment
+from ..cohorts.models import Cohort, Enrollment
 from ..content.course import Exercise, Module
 from ..content.exercise_kinds import EXERCISE_KINDS
 from ..core.errors import ValidationError
 from ..extensions import db
 from ..timeutil import utcnow
+from . import events
 from .activities import EXERCISE_DONE
 from .models import ExerciseAnswer, PendingDraft
 from .progress import refresh_enrollment_summary
@@ -92,6 +93,7 @@ def submit_exercise(enrollment: Enrollment, module: Module, answers: Mapping[str
     row.status = "submitted"
     row.submitted_at = utcnow()
     db.session.flush()
+    events.exercise_submitted.send(enrollment, module=module, answer=row)
     refresh_enrollment_summary(enrollment, cause="Oefening ingeleverd")
     return row
 
@@ -187,3 +189,27 @@ def _has_content(answers: Mapping[str, Any]) -> bool:
         elif value not in (None, "") and str(value).strip():
             return True
     return False
+
+
+# --- the trainer's review ------------------------------------------------------------------------
+
+
+def submitted_exercises(cohort: Cohort) -> list:
+    """(answer, enrollment) pairs of the cohort's handed-in exercises, newest first, in one query."""
+    rows = db.session.execute(
+        select(ExerciseAnswer, Enrollment)
+        .join(Enrollment, Enrollment.id == ExerciseAnswer.enrollment_id)
+        .where(Enrollment.cohort_id == cohort.id, ExerciseAnswer.status != "draft")
+        .order_by(ExerciseAnswer.status != "submitted", ExerciseAnswer.submitted_at.desc())
+    )
+    return [(answer, enrollment) for answer, enrollment in rows]
+
+
+def get_answer_for_review(cohort: Cohort, answer_id: int):
+    """The handed-in answer when it belongs to this cohort; None otherwise (the view answers 404)."""
+    row = db.session.execute(
+        select(ExerciseAnswer, Enrollment)
+        .join(Enrollment, Enrollment.id == ExerciseAnswer.enrollment_id)
+        .where(ExerciseAnswer.id == answer_id, Enrollment.cohort_id == cohort.id, ExerciseAnswer.status != "draft")
+    ).first()
+    return tuple(row) if row else None

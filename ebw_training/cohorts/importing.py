@@ -9,18 +9,19 @@ from dataclasses import dataclass, field
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
-from ..core.errors import ValidationError
-from ..extensions import db
-from .models import JOB_DOMAINS
-from .services import (
+from ..accounts.models import JOB_DOMAINS
+from ..accounts.services import (
     MAX_NAME_LENGTH,
     create_user,
     get_municipality,
     get_user_by_email,
     has_control_characters,
-    normalise_email,
     send_invitation,
+    valid_email,
 )
+from ..core.errors import ValidationError
+from ..extensions import db
+from .services import enroll
 
 COLUMNS = ("naam", "email", "gemeente_code", "functie")
 REQUIRED_COLUMNS = ("naam", "email", "gemeente_code")
@@ -31,6 +32,7 @@ class ImportResult:
     created: int = 0
     enrolled_existing: int = 0
     errors: list[str] = field(default_factory=list)
+    invited: list = field(default_factory=list)  # new accounts to invite once the import is committed
 
 
 def decode_csv(data: bytes) -> str:
@@ -82,9 +84,14 @@ def _parse_rows(text: str) -> tuple[list[dict[str, str]], list[str]]:
             problems.append(_("naam is langer dan %(n)s tekens", n=MAX_NAME_LENGTH))
         elif has_control_characters(row["naam"]):
             problems.append(_("naam bevat onzichtbare tekens"))
-        email = normalise_email(row.get("email", ""))
-        if "@" not in email or " " in email or email.startswith("@") or email.endswith("@") or len(email) > 254:
-            problems.append(_("e-mailadres '%(e)s' is ongeldig", e=row.get("email", "")))
+        try:
+            email = valid_email(row.get("email", ""))
+        except ValidationError:
+            email = None
+            shown = "".join(ch if ch.isprintable() else "?" for ch in row.get("email", ""))[:100]
+            problems.append(_("e-mailadres '%(e)s' is ongeldig", e=shown))
+        if email is None:
+            pass  # reported above
         elif email in seen:
             problems.append(_("e-mailadres staat ook in rij %(n)s", n=seen[email]))
         else:
@@ -108,8 +115,6 @@ def _parse_rows(text: str) -> tuple[list[dict[str, str]], list[str]]:
 
 def import_learners(data: bytes, cohort, *, actor=None, progress=None) -> ImportResult:
     """Validate all rows; when any row is bad import nothing. Sends an invitation to every new learner."""
-    from ..cohorts.services import enroll
-
     result = ImportResult()
     try:
         text = decode_csv(data)
@@ -134,15 +139,20 @@ def import_learners(data: bytes, cohort, *, actor=None, progress=None) -> Import
             enroll(user, cohort, actor=actor)
             if progress:
                 progress(1)
-        db.session.commit()
+        db.session.flush()
     except (ValidationError, IntegrityError) as error:
         db.session.rollback()
         message = str(error) if isinstance(error, ValidationError) else _("Een deelnemer werd tegelijk al toegevoegd.")
         result.errors.append(message)
         result.created = result.enrolled_existing = 0
         return result
-    # Only now the accounts exist for sure: a mail with a link to a rolled-back account is never sent.
-    for user in invited:
-        send_invitation(user, cohort.name)
-    db.session.commit()
+    result.invited = invited
     return result
+
+
+def send_import_invitations(result: ImportResult, cohort) -> None:
+    """Invite the new learners of a committed import (after the commit: a mail with a link to a rolled-back
+    account is never sent)."""
+    for user in result.invited:
+        send_invitation(user, cohort.name)
+    db.session.flush()
