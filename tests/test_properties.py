@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 
-import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
@@ -196,8 +195,6 @@ def test_cli_commands_survive_hostile_arguments_and_files(app_ctx, world, tmp_pa
     run_commands()
 
 
-@pytest.mark.xfail(strict=True, reason="issue 13 finding 6 (deeply nested JSON answers 500) is fixed on the security "
-                                       "branch; once merged this passes and the strict mark must go")
 def test_deeply_nested_json_is_refused_with_a_message(app, world):
     clients = _clients(app, world)
     slug = world["answer"].module_slug
