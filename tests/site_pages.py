@@ -111,7 +111,8 @@ def _watch_videos(app, email: str) -> None:
 def build_site(app) -> Site:
     """Load the demo data, finish the course for one learner and start it for another; return the sample values."""
     with app.app_context():
-        load_demo()
+        load_demo(force=True)
+        db.session.commit()
         db.session.remove()
     _watch_videos(app, FINISHED)
     complete_modules(app, FINISHED)

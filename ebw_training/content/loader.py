@@ -120,7 +120,7 @@ def _load_videos(reader: _Reader, md: ContentMarkdown, problems: list[Problem]) 
             sources=sources,
             captions=captions,
             poster=poster,
-            transcript_html=md.render_demoted(transcript, 1),
+            transcript_html=md.render_demoted(transcript, 1, id_prefix="tekst-"),
             version=version,
         )
         files.update(s for s, _ in sources)

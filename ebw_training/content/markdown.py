@@ -124,7 +124,7 @@ class ContentMarkdown:
             return Markup("")
         return Markup(self.md.renderInline(str(text).strip(), self._env()))  # nosec B704 # html=False
 
-    def render_demoted(self, text: str | None, levels: int) -> Markup:
+    def render_demoted(self, text: str | None, levels: int, id_prefix: str = "") -> Markup:
         """Block Markdown with every heading `levels` lower (a transcript's '## ' becomes h3 under a page's h2)."""
         if not text:
             return Markup("")
@@ -133,6 +133,9 @@ class ContentMarkdown:
         for token in tokens:
             if token.type in ("heading_open", "heading_close"):
                 token.tag = f"h{min(int(token.tag[1]) + levels, 6)}"
+            if token.type == "heading_open" and token.attrGet("id"):
+                # A transcript shares pages with the lesson text (trainer preview): its anchors get their own prefix.
+                token.attrSet("id", f"{id_prefix}{token.attrGet('id')}")
         return Markup(self.md.renderer.render(tokens, self.md.options, env))  # nosec B704 # html=False
 
     def parse_module(self, source: str) -> ParsedModule:

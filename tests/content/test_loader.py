@@ -75,7 +75,7 @@ def test_media_video_has_sources_captions_poster_and_transcript(course):
     assert video.captions == "intro.nl.vtt" and video.poster == "intro.poster.png"
     assert video.external_url is None
     # The transcript's own '## ' headings sit below the page's h2.
-    assert '<h3 id="dia-1">Dia 1</h3>' in video.transcript_html
+    assert '<h3 id="tekst-dia-1">Dia 1</h3>' in video.transcript_html
     assert course.extra["media_files"] == {"intro.webm", "intro.mp4", "intro.nl.vtt", "intro.poster.png",
                                            "intro.transcript.md"}
 
