@@ -7,12 +7,17 @@ role, on the demo data plus a learner who finished the course (tests/site_pages.
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 from ebw_training.demo import DEMO_PASSWORD
 from tests.site_pages import ACCOUNTS, build_site, page_urls
 
-pytestmark = pytest.mark.browser
-DOWNLOADS = (".pdf", ".csv", ".xlsx", ".docx", ".zip", ".json")
+pytestmark = [
+    pytest.mark.browser,
+    # Video pages: the threaded test server does not close a media file when Chromium aborts a range request.
+    pytest.mark.filterwarnings("ignore:Exception ignored in.*FileIO:pytest.PytestUnraisableExceptionWarning"),
+]
+DOWNLOADS = (".pdf", ".csv", ".xlsx", ".docx", ".zip", ".json", ".png", ".jsonl")
 
 # The page's own scroll width, and the elements that stick out of it outside a scroll container of their own.
 OVERFLOW = """() => {
@@ -59,7 +64,12 @@ def test_no_page_scrolls_sideways_at_320_pixels(app, browser, live_server):
             for url in page_urls(app, site, role):
                 if url.endswith(DOWNLOADS) or url.startswith("/media/"):
                     continue
-                page.goto(f"{live_server}{url}")
+                try:
+                    page.goto(f"{live_server}{url}")
+                except PlaywrightError as error:
+                    if "Download is starting" in str(error):
+                        continue  # a file to save, not a page
+                    raise
                 checked += 1
                 result = page.evaluate(OVERFLOW)
                 if result["scroll"] > result["client"]:
