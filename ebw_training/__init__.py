@@ -133,6 +133,7 @@ def _init_blueprints(app: Flask) -> None:
     from .cohorts.views import bp as cohorts_bp
     from .cohorts.views import registration_bp
     from .content.views import bp as content_bp
+    from .interop.views import bp as badges_bp
     from .learning.reviews import bp as reviews_bp
     from .learning.views import bp as learning_bp
     from .municipalities.views import bp as municipalities_bp
@@ -149,6 +150,7 @@ def _init_blueprints(app: Flask) -> None:
     app.register_blueprint(registration_bp)
     app.register_blueprint(learning_bp)
     app.register_blueprint(content_bp)
+    app.register_blueprint(badges_bp)
     app.register_blueprint(cohorts_bp, url_prefix="/trainer")
     app.register_blueprint(reviews_bp, url_prefix="/trainer")
     for trainer_bp in (matrix_bp, reminders_bp, analysis_bp, preview_bp):
@@ -156,6 +158,10 @@ def _init_blueprints(app: Flask) -> None:
     app.register_blueprint(reporting_bp, url_prefix="/coordinator")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(municipalities_bp, url_prefix="/admin/gemeenten")
+
+    from .interop.xapi_events import connect as connect_xapi
+
+    connect_xapi()  # every learning event also becomes an xAPI statement in the outbox
 
 
 CSP = (

@@ -48,6 +48,10 @@ class Config:
     EBW_LRS_URL = os.environ.get("EBW_LRS_URL")
     EBW_LRS_USER = os.environ.get("EBW_LRS_USER")
     EBW_LRS_PASSWORD = os.environ.get("EBW_LRS_PASSWORD")
+    EBW_LRS_BATCH_SIZE = _int("EBW_LRS_BATCH_SIZE", 50)
+
+    # Open Badges: the issuer's contact address in /badges/issuer.json.
+    EBW_BADGE_ISSUER_EMAIL = os.environ.get("EBW_BADGE_ISSUER_EMAIL", "info@ror.example.nl")
 
     # Security.
     SESSION_COOKIE_HTTPONLY = True

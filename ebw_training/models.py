@@ -3,6 +3,7 @@
 from .accounts.models import LoginAttempt, MailMessage, PasswordResetToken, User
 from .cohorts.models import Attendance, Cohort, ContactSession, Enrollment, Reminder, cohort_trainer
 from .core.audit import AuditEvent
+from .interop.models import XapiStatement
 from .learning.models import (
     Certificate,
     CompletionEvent,
@@ -33,5 +34,6 @@ __all__ = [
     "Reminder",
     "User",
     "VideoProgress",
+    "XapiStatement",
     "cohort_trainer",
 ]

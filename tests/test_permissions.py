@@ -28,6 +28,8 @@ ROLE_OF = {
 PUBLIC_ROUTES = {
     "/", "/healthz", "/login", "/logout", "/privacy", "/register", "/taal", "/toegankelijkheid", "/verify/<code>",
     "/wachtwoord-kiezen/<token>", "/wachtwoord-vergeten", "/registratie-bevestigen/<token>",
+    # Open Badges (CONTRACT URLs): verifiers fetch them without logging in.
+    "/badges/issuer.json", "/badges/ebw.json", "/badges/assertions/<code>.json",
 }
 AUTHENTICATED = "authenticated"
 # Every other route: who may use it, by the start of its URL (the first match counts).
@@ -61,6 +63,7 @@ OBJECT_SCOPED: dict[str, dict[str, tuple[int, ...]]] = {
     # refused the same way (tests/learning/test_views.py). Their handed-in exercise gives its result documents.
     "learning.quiz_result": {"learner": (404,)},
     "learning.certificate_pdf": {"learner": (404,)},
+    "interop.baked": {"learner": (404,)},
 }
 
 # Sample values for URL parameters, filled from the world fixture by name.

@@ -53,6 +53,7 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
     anonymised_at: Mapped[datetime | None]
+    removal_requested_at: Mapped[datetime | None]  # the learner asked for their account to be removed
     # Part of the id in the session and remember cookies: bumping it logs the user out everywhere
     # (after a password reset or when the account is switched off).
     session_version: Mapped[int] = mapped_column(default=0, server_default="0")

@@ -24,6 +24,28 @@ from ..timeutil import utcnow
 ANONYMOUS_NAME = "Geanonimiseerd"
 
 
+@dataclass(frozen=True)
+class RetentionPolicy:
+    """The periods the retention job and the privacy page both use (one source, so they cannot disagree)."""
+
+    days: int  # learners are anonymised this long after their last sign of training; logins and mails too
+    pending_draft_days: int  # answers kept after a logout are purged after this many days
+    lrs_configured: bool  # learning activities are forwarded as xAPI statements (pseudonymous)
+
+    @property
+    def years(self) -> float:
+        return round(self.days / 365, 1)
+
+
+def retention_policy() -> RetentionPolicy:
+    from flask import current_app
+
+    from ..learning.exercises import PENDING_DRAFT_DAYS
+
+    return RetentionPolicy(days=current_app.config["EBW_RETENTION_DAYS"], pending_draft_days=PENDING_DRAFT_DAYS,
+                           lrs_configured=bool(current_app.config.get("EBW_LRS_URL")))
+
+
 @dataclass
 class RetentionResult:
     cutoff: datetime

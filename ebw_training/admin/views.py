@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..accounts import outbox as outbox_mail
 from ..accounts import services as account_services
 from ..accounts.models import MailMessage, User
+from ..accounts.removal import open_requests
 from ..cohorts import services as cohort_services
 from ..cohorts.importing import import_learners, send_import_invitations
 from ..cohorts.models import Cohort, Enrollment
@@ -16,9 +27,10 @@ from ..core.errors import ValidationError
 from ..core.forms import show_error
 from ..core.permissions import roles_required
 from ..extensions import db
+from ..interop import lrs
 from ..learning.certificates import revoke_certificate
 from ..municipalities.services import active_municipalities
-from . import services
+from . import removal, services
 from .forms import CohortForm, EnrollForm, ImportForm, UserCreateForm, UserEditForm
 
 bp = Blueprint("admin", __name__)
@@ -45,7 +57,37 @@ def _page() -> int:
 @roles_required("admin")
 def index():
     counts, cohort_count, outbox_count = services.overview_counts()
-    return render_template("admin/index.html", counts=counts, cohort_count=cohort_count, outbox_count=outbox_count)
+    removal_count = len(open_requests())
+    return render_template("admin/index.html", counts=counts, cohort_count=cohort_count, outbox_count=outbox_count,
+                           removal_count=removal_count, xapi_pending=lrs.pending_count(),
+                           xapi_last_sent=lrs.last_sent_at(), lrs_configured=lrs.configured())
+
+
+@bp.get("/xapi.jsonl")
+@roles_required("admin")
+def xapi_export():
+    """Every xAPI statement as JSON lines, streamed (the same as `ebw xapi export`)."""
+    return Response(stream_with_context(lrs.export_lines()), mimetype="application/x-ndjson", headers={
+        "Content-Disposition": 'attachment; filename="xapi-statements.jsonl"', "Cache-Control": "no-store"})
+
+
+@bp.get("/verwijderverzoeken")
+@roles_required("admin")
+def removal_requests():
+    return render_template("admin/removal_requests.html", requests=open_requests())
+
+
+@bp.post("/verwijderverzoeken/<int:user_id>")
+@roles_required("admin")
+def removal_carry_out(user_id: int):
+    user = db.get_or_404(User, user_id)
+    if user.removal_requested_at is None or user.anonymised_at is not None:
+        flash(_("Voor dit account is geen open verzoek om te verwijderen."), "error")
+    else:
+        removal.carry_out_removal(user, actor=current_user)
+        db.session.commit()
+        flash(_("Het account is verwijderd. De aantallen in de rapportages blijven gelijk."), "success")
+    return redirect(url_for("admin.removal_requests"))
 
 
 @bp.get("/gebruikers")

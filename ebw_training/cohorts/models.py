@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import secrets
+import uuid
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -100,6 +101,8 @@ class Enrollment(db.Model):
     completed_at: Mapped[datetime | None]
     # Bumped by every summary refresh: pages rendered from this enrolment's progress are cached under it.
     progress_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    # The xAPI context registration of everything done in this enrolment.
+    registration: Mapped[str] = mapped_column(String(36), default=lambda: str(uuid.uuid4()))
 
     user = relationship("User", lazy="joined")
     cohort = relationship("Cohort", back_populates="enrollments")

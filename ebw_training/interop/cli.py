@@ -20,7 +20,9 @@ gift_group = AppGroup("gift", help="Toetsvragen uitwisselen met Moodle in het GI
               help="Het toetsbestand dat wordt gemaakt, zoals quizzes/NAAM.yaml.")
 @click.option("--title", default=None, help="Titel van de toets (anders uit het GIFT-bestand).")
 @click.option("--force", is_flag=True, help="Overschrijf een bestaand toetsbestand.")
-def import_command(file: str, output: str, title: str | None, force: bool) -> None:
+@click.option("--draft", is_flag=True,
+              help="Schrijf het toetsbestand ook als er nog iets aan moet gebeuren (een concept).")
+def import_command(file: str, output: str, title: str | None, force: bool, draft: bool) -> None:
     """Lees een GIFT-bestand (Moodle) in als toets van de leeromgeving."""
     out = Path(output)
     if out.exists() and not force:
@@ -44,12 +46,19 @@ def import_command(file: str, output: str, title: str | None, force: bool) -> No
         click.echo("Fout: geen enkele vraag kon worden geïmporteerd; er is niets geschreven.", err=True)
         sys.exit(1)
     text = quiz_to_yaml(result.quiz)
+    problems = check_quiz_text(text, output)
+    for problem in problems:
+        click.echo(f"{problem} (vul dit aan in {output})", err=True)
+    to_fix = sum(1 for p in problems if p.is_error) + sum(1 for w in result.warnings if w.must_fix)
+    if to_fix and not draft:
+        click.echo(f"Fout: {to_fix} punt(en) hierboven moet je eerst oplossen; er is niets geschreven. "
+                   "Gebruik --draft om het bestand toch als concept te schrijven.", err=True)
+        sys.exit(1)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text, encoding="utf-8")
-    for problem in check_quiz_text(text, output):
-        click.echo(f"{problem} (verbeter dit in {output})", err=True)
     click.echo(f"{result.imported} vragen geïmporteerd naar {output}"
-               + (f"; {result.skipped} overgeslagen (zie hierboven)." if result.skipped else "."))
+               + (f"; {result.skipped} overgeslagen (zie hierboven)" if result.skipped else "")
+               + (f"; concept: nog {to_fix} punt(en) oplossen voordat check-content slaagt." if to_fix else "."))
 
 
 @gift_group.command("export")

@@ -25,6 +25,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
+from markdownify import markdownify
+
 from ..content.types import ID_PATTERN, TRUE_FALSE_TEXTS
 
 # Escapes are swapped for private-use characters while the structure is parsed.
@@ -32,6 +34,7 @@ _ESCAPES = {"\\": "\ue000", "~": "\ue001", "=": "\ue002", "#": "\ue003", "{": "\
 _NEWLINE = "\ue007"
 _RESTORE = {v: k for k, v in _ESCAPES.items()} | {_NEWLINE: "\n"}
 _FORMATS = ("markdown", "html", "plain", "moodle")
+_FORMAT_MARKER = re.compile(r"^\[(markdown|html|plain|moodle)\]", re.IGNORECASE)
 _WEIGHT = re.compile(r"^%(-?\d+(?:[.,]\d+)?)%")
 _TRUE_FALSE = re.compile(r"^(T|TRUE|F|FALSE)$", re.IGNORECASE)
 _EBW_COMMENT = re.compile(r"^//\s*ebw:(\w+)\s*(.*)$")
@@ -52,6 +55,7 @@ class GiftWarning:
     title: str
     line: int
     message: str
+    must_fix: bool = False  # the author must change the imported quiz before it can be used
 
     def __str__(self) -> str:
         title = f" '{self.title}'" if self.title else ""
@@ -94,18 +98,27 @@ def _restore(text: str) -> str:
     return "".join(_RESTORE.get(ch, ch) for ch in text)
 
 
-def _html_to_text(text: str) -> str:
-    text = re.sub(r"(?i)<br\s*/?>", "\n", text)
-    text = re.sub(r"(?i)</p\s*>", "\n\n", text)
-    text = re.sub(r"<[^>]+>", "", text)
-    return html.unescape(text).strip()
+def _html_to_markdown(text: str) -> str:
+    """HTML as Moodle writes it to Markdown: emphasis, lists, links and line breaks survive, tags do not."""
+    converted = markdownify(text, heading_style="ATX", bullets="-", newline_style="backslash",
+                            strip=["img", "script", "style", "span", "font", "div"])
+    return re.sub(r"\n{3,}", "\n\n", converted).strip()
 
 
 def _clean(text: str, fmt: str) -> str:
-    """Protected GIFT text to our Markdown text."""
+    """Protected GIFT text to our Markdown text.
+
+    A format marker (`[html]`, `[moodle]`, `[plain]`, `[markdown]`) at the start of this piece of text (a question
+    text, an answer or a feedback) overrides the question's format, as in Moodle's own exports.
+    """
     value = _restore(text).strip()
+    marker = _FORMAT_MARKER.match(value)
+    if marker:
+        fmt, value = marker.group(1).lower(), value[marker.end():].strip()
     if fmt == "html" or (fmt == "moodle" and re.search(r"<[a-zA-Z/][^>]*>", value)):
-        value = _html_to_text(value)
+        value = _html_to_markdown(value)
+    elif fmt != "markdown":
+        value = html.unescape(value) if fmt == "moodle" else value
     lines = [line.rstrip() for line in value.split("\n")]
     return "\n".join(lines).strip()
 
@@ -216,8 +229,8 @@ def parse_gift(source: str, *, name: str = "") -> GiftImport:
         start = rest.find("{")
         offset_base = protected.find(rest) if rest else 0
 
-        def warn(message: str, _n: int = number, _t: str = title, _l: int = block.line) -> None:
-            result.warnings.append(GiftWarning(_n, _t, _l, message))
+        def warn(message: str, _n: int = number, _t: str = title, _l: int = block.line, must_fix=False) -> None:
+            result.warnings.append(GiftWarning(_n, _t, _l, message, must_fix))
 
         if start < 0:
             if "}" in rest:
@@ -237,8 +250,7 @@ def parse_gift(source: str, *, name: str = "") -> GiftImport:
             line = _line_of_offset(block, protected, offset_base + finish)
             raise GiftError(line, "Een vraag heeft maar één blok antwoorden tussen '{' en '}'.")
         prompt = _clean(before, fmt)
-        if _clean(after, fmt):
-            prompt = f"{prompt} _____ {_clean(after, fmt)}".strip()
+        trailing = _clean(after, fmt)
         body = body.strip()
         explanation = ""
         if "####" in body:
@@ -276,12 +288,16 @@ def parse_gift(source: str, *, name: str = "") -> GiftImport:
         if question is None:
             result.skipped += 1
             continue
-        if fmt == "html":
-            warn("de tekst stond in HTML-opmaak en is omgezet naar gewone tekst; controleer de opmaak.")
+        if trailing:
+            warn(f"na de antwoorden staat nog tekst ('{trailing}'), zoals bij een ontbrekend-woordvraag in Moodle. "
+                 "Die tekst is niet in de vraag gezet: schrijf de vraag zo dat hij zonder die tekst klopt.",
+                 must_fix=True)
         qid = _question_id(title, number, used_ids)
         used_ids.add(qid)
         ordered: dict[str, Any] = {"id": qid, "type": question["type"], "prompt": prompt,
                                    "options": question["options"]}
+        if question.get("distractors"):
+            ordered["distractors"] = question["distractors"]
         if question["type"] == "matching" and block.feedback:
             for index, option in enumerate(ordered["options"], start=1):
                 if block.feedback.get(index):
@@ -315,7 +331,9 @@ def _question_id(title: str, number: int, used: set[str]) -> str:
 
 
 def _parse_matching(block: _Block, protected: str, body: str, fmt: str, warn) -> dict[str, Any]:
+    """Pairs `=left -> right`; an answer without a left side (`= -> Chat`) is a distractor."""
     options = []
+    distractors = []
     for marker, text in _split_answers(body):
         if marker != "=" or "->" not in text:
             where = protected.find(marker + text)
@@ -324,11 +342,17 @@ def _parse_matching(block: _Block, protected: str, body: str, fmt: str, warn) ->
                                   "'=links -> rechts'.")
         left, right = text.split("->", 1)
         right, feedback = _feedback_split(right)
+        if not _clean(left, fmt):
+            distractors.append(_clean(right, fmt))
+            continue
         option = {"text": _clean(left, fmt), "match": _clean(right, fmt)}
         if feedback.strip():
             option["feedback"] = _clean(feedback, fmt)
         options.append(option)
-    return {"type": "matching", "options": options}
+    question: dict[str, Any] = {"type": "matching", "options": options}
+    if distractors:
+        question["distractors"] = distractors
+    return question
 
 
 def _parse_choice(body: str, fmt: str, warn) -> dict[str, Any]:
@@ -407,6 +431,8 @@ def _question_to_gift(q: dict[str, Any]) -> list[str]:
     if qtype == "matching":
         for option in options:
             out.append(f"  ={escape_gift(option['text'])} -> {escape_gift(option['match'])}")
+        for distractor in q.get("distractors") or []:
+            out.append(f"  = -> {escape_gift(distractor)}")
     elif qtype == "single":
         for option in options:
             marker = "=" if option["correct"] else "~"

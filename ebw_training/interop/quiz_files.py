@@ -60,6 +60,8 @@ def question_dict(question) -> dict[str, Any]:
             item = {"text": option.text, "correct": option.correct, "feedback": option.feedback}
         options.append(item)
     out: dict[str, Any] = {"id": question.id, "type": question.type, "prompt": question.prompt, "options": options}
+    if question.distractors:
+        out["distractors"] = list(question.distractors)
     if question.explanation:
         out["explanation"] = question.explanation
     return out

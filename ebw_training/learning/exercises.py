@@ -15,6 +15,7 @@ from ..content.exercise_kinds import EXERCISE_KINDS
 from ..core.errors import ValidationError
 from ..extensions import db
 from ..timeutil import utcnow
+from . import events
 from .activities import EXERCISE_DONE
 from .models import ExerciseAnswer, PendingDraft
 from .progress import refresh_enrollment_summary
@@ -92,6 +93,7 @@ def submit_exercise(enrollment: Enrollment, module: Module, answers: Mapping[str
     row.status = "submitted"
     row.submitted_at = utcnow()
     db.session.flush()
+    events.exercise_submitted.send(enrollment, module=module, answer=row)
     refresh_enrollment_summary(enrollment, cause="Oefening ingeleverd")
     return row
 

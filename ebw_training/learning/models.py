@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
@@ -107,6 +108,10 @@ class Certificate(db.Model):
     study_hours: Mapped[float]
     content_version: Mapped[str] = mapped_column(String(64))
     revoked_at: Mapped[datetime | None]
+    # The holder's account was removed at their request: the certificate was issued, the data is gone.
+    holder_removed_at: Mapped[datetime | None]
+    # Salt of the hashed e-mail in the Open Badges assertion (kept, so the hash stays the same).
+    badge_salt: Mapped[str] = mapped_column(String(32), default=lambda: secrets.token_hex(16))
 
     enrollment = relationship("Enrollment", back_populates="certificate")
 
