@@ -272,7 +272,7 @@ def test_other_learner_page_types_are_accessible(app, page, live_server, login_a
     page.goto(f"{live_server}/mijn-gegevens")
     assert_no_axe_violations(page)
     with page.expect_download() as download:
-        page.click("text=Download al je gegevens (JSON)")
+        page.click("text=Alleen de gegevens downloaden (JSON)")
     assert b'"participant_id"' in Path(download.value.path()).read_bytes()
     with app.app_context():
         user = db.session.scalar(select(User).where(User.email == LEARNER))
