@@ -132,6 +132,7 @@ def _init_blueprints(app: Flask) -> None:
     from .admin.views import bp as admin_bp
     from .cohorts.views import bp as cohorts_bp
     from .content.views import bp as content_bp
+    from .dossier.views import bp as dossier_bp
     from .learning.views import bp as learning_bp
     from .municipalities.views import bp as municipalities_bp
     from .pages import bp as pages_bp
@@ -141,6 +142,7 @@ def _init_blueprints(app: Flask) -> None:
     app.register_blueprint(accounts_bp)
     app.register_blueprint(learning_bp)
     app.register_blueprint(content_bp)
+    app.register_blueprint(dossier_bp)
     app.register_blueprint(cohorts_bp, url_prefix="/trainer")
     app.register_blueprint(reporting_bp, url_prefix="/coordinator")
     app.register_blueprint(admin_bp, url_prefix="/admin")

@@ -3,10 +3,12 @@
 from .accounts.models import LoginAttempt, MailMessage, PasswordResetToken, User
 from .cohorts.models import Attendance, Cohort, ContactSession, Enrollment, cohort_trainer
 from .core.audit import AuditEvent
+from .dossier.models import PeerReview, PlanAgreement
 from .learning.models import (
     Certificate,
     CompletionEvent,
     ExerciseAnswer,
+    Intervention,
     PageRead,
     PendingDraft,
     QuizAttempt,
@@ -23,10 +25,13 @@ __all__ = [
     "ContactSession",
     "Enrollment",
     "ExerciseAnswer",
+    "Intervention",
     "LoginAttempt",
     "MailMessage",
     "Municipality",
     "PageRead",
+    "PeerReview",
+    "PlanAgreement",
     "PasswordResetToken",
     "PendingDraft",
     "QuizAttempt",

@@ -31,6 +31,15 @@ OBJECT_SCOPED: dict[str, dict[str, tuple[int, ...]]] = {
     "learning.certificate_pdf": {"learner": (404,)},
 }
 
+# Every @public endpoint, on purpose: a new public route must be added here (and justified) to pass.
+PUBLIC_ENDPOINTS = {
+    "accounts.forgot_password", "accounts.login", "accounts.logout", "accounts.register", "accounts.reset_password",
+    "learning.verify", "pages.accessibility", "pages.healthz", "pages.index", "pages.privacy", "pages.set_language",
+    # The colleague who assesses a plan has no account: the single-use link is the key (dossier/services.py).
+    "dossier.colleague", "dossier.colleague_withdraw",
+}
+
+
 # Sample values for URL parameters, filled from the world fixture by name.
 def sample_values(world) -> dict[str, object]:
     course = world["course"]
@@ -63,6 +72,11 @@ def _rules(app):
 def test_every_endpoint_declares_access(app):
     missing = [r.endpoint for r in _rules(app) if access_of(app.view_functions[r.endpoint]) is None]
     assert not missing, f"Endpoints without an access declaration (use @public/@login_required/@roles_required): {missing}"
+
+
+def test_public_endpoints_are_exactly_the_listed_ones(app):
+    public = {r.endpoint for r in _rules(app) if "public" in (access_of(app.view_functions[r.endpoint]) or ())}
+    assert public == PUBLIC_ENDPOINTS
 
 
 def _build(rule, values):

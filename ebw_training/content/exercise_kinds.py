@@ -153,14 +153,18 @@ class ExerciseKind:
         raise NotImplementedError
 
     def render(self, exercise: Exercise, answers: dict, errors: dict[str, str] | None = None,
-               disabled: bool = False) -> Markup:
-        """The form fields of the exercise (no <form>, no buttons), with the learner's answers filled in."""
+               disabled: bool = False, carried: Mapping[str, list] | None = None) -> Markup:
+        """The form fields of the exercise (no <form>, no buttons), with the learner's answers filled in.
+
+        `carried` holds, per item, the earlier answers it builds on (learning/carry.py), shown above the field.
+        """
         return _render_template(
             self.template,
             exercise=exercise,
             answers=answers or {},
             errors=errors or {},
             disabled=disabled,
+            carried=carried or {},
             max_chars=MAX_ANSWER_CHARS,
         )
 
