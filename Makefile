@@ -30,6 +30,7 @@ run: $(STAMP) instance/secret_key
 
 test: $(TEST_STAMP)
 	$(FLASK) ebw check-content
+	$(FLASK) ebw check-guessing
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: $(TEST_STAMP)
@@ -40,6 +41,7 @@ lint: $(TEST_STAMP)
 
 check-content: $(STAMP)
 	$(FLASK) ebw check-content
+	$(FLASK) ebw check-guessing
 
 media: $(STAMP)
 	$(PY) -m pip install -q -e '.[media]'

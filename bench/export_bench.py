@@ -1,6 +1,6 @@
 """Completion records export: 100,000 enrolments (DESIGN.md section 8).
 
-- time: the real CSV export (reporting.services.completion_records through exports.csv_chunks, hashed
+- time: the real CSV export (reporting.queries.completion_records through exports.csv_chunks, hashed
   like a web download) against a plain SQL SELECT of the same joins written with csv.writer;
   target: at most 3x.
 - memory: peak RSS (VmHWM) of the same export in a fresh process, for 10,000 and for 100,000 rows
@@ -77,6 +77,7 @@ def generate(db_path: Path, total: int = TOTAL, small: int = SMALL) -> None:
     with app.app_context():
         db.create_all()
         seed_municipalities()
+        db.session.commit()
         codes = ["GM0363", "GM0362", "GM0384", "GM0599", "GM0518", "GM0344", "GM0014", "GM0855"]
         trainers = [{"id": n + 1, "email": f"trainer{n}@bench.nl", "name": f"Trainer {n:02d}", "role": "trainer",
                      "pseudonym": f"T-{n:010d}", "password_hash": None, "is_active_account": True}
@@ -138,11 +139,11 @@ class _Sink:
 
 def export_csv(year: int | None = None) -> tuple[int, int]:
     """The real export path (inside an app context): returns (rows, bytes)."""
-    from ebw_training.reporting import exports, services
+    from ebw_training.reporting import exports, queries, scope
 
     sink = _Sink()
     rows = 0
-    records = services.completion_records(services.Scope(), services.ReportFilter(year=year))
+    records = queries.completion_records(scope.Scope(), scope.ReportFilter(year=year))
 
     def counted():
         nonlocal rows

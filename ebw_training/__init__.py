@@ -131,8 +131,10 @@ def _init_blueprints(app: Flask) -> None:
     from .accounts.views import bp as accounts_bp
     from .admin.views import bp as admin_bp
     from .cohorts.views import bp as cohorts_bp
+    from .cohorts.views import registration_bp
     from .content.views import bp as content_bp
     from .dossier.views import bp as dossier_bp
+    from .learning.reviews import bp as reviews_bp
     from .learning.views import bp as learning_bp
     from .municipalities.views import bp as municipalities_bp
     from .pages import bp as pages_bp
@@ -140,10 +142,12 @@ def _init_blueprints(app: Flask) -> None:
 
     app.register_blueprint(pages_bp)
     app.register_blueprint(accounts_bp)
+    app.register_blueprint(registration_bp)
     app.register_blueprint(learning_bp)
     app.register_blueprint(content_bp)
     app.register_blueprint(dossier_bp)
     app.register_blueprint(cohorts_bp, url_prefix="/trainer")
+    app.register_blueprint(reviews_bp, url_prefix="/trainer")
     app.register_blueprint(reporting_bp, url_prefix="/coordinator")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(municipalities_bp, url_prefix="/admin/gemeenten")
@@ -194,9 +198,11 @@ def _init_security(app: Flask) -> None:
 
 
 def _init_templates(app: Flask) -> None:
+    from .cohorts.models import status_label
     from .core.formatting import register_filters
 
     register_filters(app)
+    app.jinja_env.globals["enrollment_status_label"] = status_label
 
     @app.context_processor
     def inject_globals():

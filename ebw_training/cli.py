@@ -186,7 +186,7 @@ def enroll_command(email, cohort_id, as_json):
 @click.option("--cohort", "cohort_id", required=True, type=click.IntRange(1, 2**31 - 1))
 def import_learners_command(file, cohort_id):
     """Importeer deelnemers uit CSV (kolommen naam;email;gemeente_code;functie). Alles of niets."""
-    from .accounts.importing import import_learners
+    from .cohorts.importing import import_learners, send_import_invitations
 
     cohort = _get_cohort(cohort_id)
     with open(file, "rb") as handle:
@@ -198,6 +198,9 @@ def import_learners_command(file, cohort_id):
         for message in result.errors:
             click.echo(message, err=True)
         fail("niets geïmporteerd; verbeter de rijen hierboven en probeer het opnieuw.")
+    db.session.commit()
+    send_import_invitations(result, cohort)
+    db.session.commit()
     click.echo(f"{result.created} nieuwe deelnemers uitgenodigd, {result.enrolled_existing} bestaande ingeschreven.")
 
 
@@ -207,6 +210,7 @@ def demo_command():
     from .demo import load_demo
 
     summary = load_demo()
+    db.session.commit()
     click.echo(summary)
 
 
@@ -223,6 +227,7 @@ def retention_command(days, dry_run, as_json):
 
     days = days or current_app.config["EBW_RETENTION_DAYS"]
     result = run_retention(days, dry_run=dry_run)
+    db.session.commit()
     if as_json:
         click.echo(json.dumps({"days": days, "cutoff": result.cutoff.isoformat() + "Z", "dry_run": dry_run,
                                "anonymised": len(result.learners), "login_attempts_removed": result.login_attempts_removed,
@@ -240,6 +245,7 @@ def seed_municipalities_command():
     from .municipalities.services import seed_municipalities
 
     added = seed_municipalities()
+    db.session.commit()
     click.echo(f"{added} gemeenten toegevoegd.")
 
 

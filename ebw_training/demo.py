@@ -52,7 +52,7 @@ def load_demo() -> str:
             created += int(new)
     db.session.flush()
     _demo_progress(cohort)
-    db.session.commit()
+    db.session.flush()
     return f"Demo-gegevens geladen ({created} nieuw). Groep '{cohort.name}', id {cohort.id}, inschrijfcode {cohort.enrolment_code}."
 
 

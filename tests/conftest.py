@@ -47,6 +47,7 @@ def app(tmp_path_factory):
         db.drop_all()
         db.create_all()
         seed_municipalities()
+        db.session.commit()
     yield app
     with app.app_context():
         db.session.remove()

@@ -58,6 +58,8 @@ class User(UserMixin, db.Model):
     session_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     municipality = relationship("Municipality", lazy="joined")
+    # Read-only view of the enrolments (owned by cohorts), named by string so accounts imports nothing of cohorts.
+    enrollments = relationship("Enrollment", viewonly=True, lazy="select")
 
     def get_id(self) -> str:
         return f"{self.id}.{self.session_version or 0}"

@@ -10,7 +10,6 @@ from importlib import resources
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..core.audit import record_audit
@@ -146,9 +145,7 @@ def change_role(user: User, role: str, *, municipality_code: str | None = None, 
     if role == "learner" and municipality is None:
         raise ValidationError(_("Een deelnemer hoort bij een gemeente."), "municipality")
     if user.role == "learner" and role != "learner":
-        from ..cohorts.models import Enrollment
-
-        if db.session.scalar(select(func.count(Enrollment.id)).where(Enrollment.user_id == user.id)):
+        if user.enrollments:
             raise ValidationError(
                 _("Deze deelnemer staat in een groep. Een andere rol zou de afrondingsgegevens van die groep "
                   "veranderen. Maak liever een apart account voor de nieuwe rol."),
@@ -225,7 +222,7 @@ def authenticate(email: str, password: str, ip: str | None = None) -> User | Non
         user.last_login_at = utcnow()
     else:
         record_audit("login.failed", target=f"user:{user.id}" if user else None, ip=ip)
-    db.session.commit()
+    db.session.flush()
     return user if ok else None
 
 
@@ -287,7 +284,7 @@ def request_password_reset(email: str) -> None:
             hours=hours,
         ),
     )
-    db.session.commit()
+    db.session.flush()
 
 
 def complete_password_reset(token: str, password: str) -> User:
@@ -305,7 +302,7 @@ def complete_password_reset(token: str, password: str) -> User:
     ):
         other.used_at = row.used_at
     record_audit("user.password_reset", target=f"user:{row.user_id}")
-    db.session.commit()
+    db.session.flush()
     return row.user
 
 
@@ -324,30 +321,3 @@ def send_invitation(user: User, cohort_name: str | None = None) -> None:
             link=link,
         ),
     )
-
-
-def register_learner(
-    enrolment_code: str, name: str, email: str, municipality_code: str, job_domain: str, password: str
-):
-    """Self-registration with a cohort's enrolment code: a learner account plus its enrolment, or nothing."""
-    from ..cohorts.services import enroll, find_cohort_by_code
-
-    cohort = find_cohort_by_code(enrolment_code)
-    if cohort is None:
-        raise ValidationError(
-            _("Deze inschrijfcode kennen we niet. Controleer de code of vraag je trainer om de juiste code."),
-            "enrolment_code",
-        )
-    try:
-        user = create_user(
-            email, name, "learner", municipality_code=municipality_code, password=password, job_domain=job_domain
-        )
-        enrollment, _created = enroll(user, cohort, actor=user)
-        db.session.commit()
-    except ValidationError:
-        db.session.rollback()
-        raise
-    except IntegrityError:  # the same form sent twice at the same moment
-        db.session.rollback()
-        raise ValidationError(_("Er is al een account met dit e-mailadres."), "email") from None
-    return user, enrollment

@@ -1,4 +1,4 @@
-"""Login, logout, registration with an enrolment code, password reset."""
+"""Login, logout, password reset. (Registration with an enrolment code lives with enrolment: cohorts.)"""
 
 from __future__ import annotations
 
@@ -7,12 +7,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from ..core.errors import ValidationError
-from ..core.forms import show_error
 from ..core.permissions import public
 from ..core.urls import is_safe_next
-from ..municipalities.services import active_municipalities
+from ..extensions import db
 from . import services
-from .forms import ForgotPasswordForm, LoginForm, RegisterForm, ResetPasswordForm
+from .forms import ForgotPasswordForm, LoginForm, ResetPasswordForm
 from .start import start_url_for
 
 bp = Blueprint("accounts", __name__)
@@ -39,6 +38,7 @@ def login():
             status = 429
         else:
             user = services.authenticate(email, form.password.data, request.remote_addr)
+            db.session.commit()
             if user is not None:
                 login_user(user, remember=form.remember.data)
                 return redirect(_after_login_target())
@@ -61,42 +61,13 @@ def logout():
     return redirect(url_for("accounts.login"))
 
 
-@bp.route("/register", methods=["GET", "POST"])
-@public
-def register():
-    if current_user.is_authenticated:
-        return redirect(start_url_for(current_user))
-    form = RegisterForm()
-    if request.method == "GET" and request.args.get("code"):
-        form.enrolment_code.data = request.args["code"]
-    form.municipality.choices = [("", _("Kies je gemeente"))] + [
-        (m.code, m.name) for m in active_municipalities()
-    ]
-    if form.validate_on_submit():
-        try:
-            user, _enrollment = services.register_learner(
-                form.enrolment_code.data,
-                form.name.data,
-                form.email.data,
-                form.municipality.data,
-                form.job_domain.data,
-                form.password.data,
-            )
-        except ValidationError as error:
-            show_error(form, error, "email")
-        else:
-            login_user(user)
-            flash(_("Welkom! Je account is gemaakt en je bent ingeschreven."), "success")
-            return redirect(start_url_for(user))
-    return render_template("accounts/register.html", form=form)
-
-
 @bp.route("/wachtwoord-vergeten", methods=["GET", "POST"])
 @public
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         services.request_password_reset(form.email.data)
+        db.session.commit()
         return render_template("accounts/forgot_sent.html", email=form.email.data)
     return render_template("accounts/forgot.html", form=form)
 
@@ -113,6 +84,7 @@ def reset_password(token: str):
     if form.validate_on_submit():
         try:
             user = services.complete_password_reset(token, form.password.data)
+            db.session.commit()
         except ValidationError as error:
             form.password.errors = list(form.password.errors) + [str(error)]
         else:

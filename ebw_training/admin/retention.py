@@ -76,7 +76,7 @@ def run_retention(days: int, *, dry_run: bool = False, actor=None) -> RetentionR
     db.session.execute(delete(PasswordResetToken).where(PasswordResetToken.expires_at < cutoff))
     record_audit("retention.run", actor=actor, days=days, anonymised=len(result.learners),
                  login_attempts_removed=result.login_attempts_removed, mails_removed=result.mails_removed)
-    db.session.commit()
+    db.session.flush()
     return result
 
 

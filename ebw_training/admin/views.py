@@ -5,19 +5,18 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, or_, select
 
 from ..accounts import services as account_services
-from ..accounts.importing import import_learners
 from ..accounts.models import MailMessage, User
 from ..cohorts import services as cohort_services
+from ..cohorts.importing import import_learners, send_import_invitations
 from ..cohorts.models import Cohort, Enrollment
-from ..core.audit import AuditEvent
 from ..core.errors import ValidationError
 from ..core.forms import show_error
 from ..core.permissions import roles_required
 from ..extensions import db
 from ..municipalities.services import active_municipalities
+from . import services
 from .forms import CohortForm, EnrollForm, ImportForm, UserCreateForm, UserEditForm
 
 bp = Blueprint("admin", __name__)
@@ -35,9 +34,7 @@ def _page() -> int:
 @bp.get("/")
 @roles_required("admin")
 def index():
-    counts = dict(db.session.execute(select(User.role, func.count(User.id)).group_by(User.role)).all())
-    cohort_count = db.session.scalar(select(func.count(Cohort.id)))
-    outbox_count = db.session.scalar(select(func.count(MailMessage.id)))
+    counts, cohort_count, outbox_count = services.overview_counts()
     return render_template("admin/index.html", counts=counts, cohort_count=cohort_count, outbox_count=outbox_count)
 
 
@@ -46,13 +43,7 @@ def index():
 def users():
     query = request.args.get("q", "").strip()[:100]
     role = request.args.get("rol", "")
-    stmt = select(User).order_by(User.name)
-    if query:
-        like = f"%{query.lower()}%"
-        stmt = stmt.where(or_(func.lower(User.name).like(like), User.email.like(like)))
-    if role in ("learner", "trainer", "coordinator", "admin"):
-        stmt = stmt.where(User.role == role)
-    page = db.paginate(stmt, page=_page(), per_page=PAGE_SIZE, error_out=False)
+    page = services.users_page(query, role, _page(), PAGE_SIZE)
     return render_template("admin/users.html", page=page, query=query, role=role)
 
 
@@ -102,9 +93,7 @@ def user_edit(user_id: int):
         else:
             flash(_("De wijziging is opgeslagen."), "success")
             return redirect(url_for("admin.user_edit", user_id=user.id))
-    enrollments = db.session.scalars(
-        select(Enrollment).where(Enrollment.user_id == user.id).order_by(Enrollment.enrolled_at)
-    ).all()
+    enrollments = services.enrollments_of_user(user)
     return render_template("admin/user_edit.html", user=user, form=form, enrollments=enrollments)
 
 
@@ -135,8 +124,7 @@ def cohorts():
 
 
 def _trainer_choices():
-    return [(t.id, f"{t.name} ({t.email})") for t in
-            db.session.scalars(select(User).where(User.role == "trainer").order_by(User.name))]
+    return [(t.id, f"{t.name} ({t.email})") for t in services.trainers()]
 
 
 def _save_cohort(form: CohortForm, cohort: Cohort | None):
@@ -181,9 +169,7 @@ def cohort_edit(cohort_id: int | None):
             return redirect(url_for("admin.cohort_edit", cohort_id=saved.id))
     enrollments = []
     if cohort is not None:
-        enrollments = db.session.scalars(
-            select(Enrollment).where(Enrollment.cohort_id == cohort.id).order_by(Enrollment.enrolled_at)
-        ).all()
+        enrollments = services.enrollments_of_cohort(cohort)
     return render_template("admin/cohort_edit.html", form=form, cohort=cohort, enrollments=enrollments,
                            enroll_form=EnrollForm(), import_form=ImportForm())
 
@@ -243,6 +229,9 @@ def cohort_import(cohort_id: int):
     if form.validate_on_submit():
         result = import_learners(form.file.data.read(), cohort, actor=current_user)
         if not result.errors:
+            db.session.commit()
+            send_import_invitations(result, cohort)
+            db.session.commit()
             flash(_("%(new)s nieuwe deelnemers uitgenodigd, %(old)s bestaande ingeschreven.",
                     new=result.created, old=result.enrolled_existing), "success")
             return redirect(url_for("admin.cohort_edit", cohort_id=cohort.id))
@@ -255,8 +244,7 @@ def cohort_import(cohort_id: int):
 @bp.get("/mail")
 @roles_required("admin")
 def outbox():
-    stmt = select(MailMessage).order_by(MailMessage.created_at.desc(), MailMessage.id.desc())
-    page = db.paginate(stmt, page=_page(), per_page=PAGE_SIZE, error_out=False)
+    page = services.outbox_page(_page(), PAGE_SIZE)
     return render_template("admin/outbox.html", page=page)
 
 
@@ -270,9 +258,6 @@ def outbox_message(message_id: int):
 @bp.get("/logboek")
 @roles_required("admin")
 def audit():
-    stmt = select(AuditEvent).order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
     action = request.args.get("actie", "").strip()[:60]
-    if action:
-        stmt = stmt.where(AuditEvent.action.like(f"{action}%"))
-    page = db.paginate(stmt, page=_page(), per_page=PAGE_SIZE, error_out=False)
+    page = services.audit_page(action, _page(), PAGE_SIZE)
     return render_template("admin/audit.html", page=page, action=action)

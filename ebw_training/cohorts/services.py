@@ -8,12 +8,14 @@ from decimal import Decimal, InvalidOperation
 from flask import g, has_request_context
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import lazyload
 
 from ..accounts.models import User
-from ..accounts.services import get_municipality, get_user_by_email
+from ..accounts.services import create_user, get_municipality, get_user_by_email
 from ..core.audit import record_audit
 from ..core.errors import ValidationError
+from ..core.events import progress_changed
 from ..extensions import db
 from ..timeutil import utcnow
 from .models import Cohort, Enrollment, cohort_trainer, new_enrolment_code
@@ -342,7 +344,6 @@ def record_attendance(cohort: Cohort, session_id: int, present_ids: set[int], ac
 
     Withdrawn learners are not on the form, so their attendance is left as it was.
     """
-    from ..learning.progress import refresh_enrollment_summary
     from .models import Attendance, ContactSession
 
     session = db.session.get(ContactSession, session_id)
@@ -359,34 +360,30 @@ def record_attendance(cohort: Cohort, session_id: int, present_ids: set[int], ac
             row.present = present
     db.session.flush()
     for enrollment in active:
-        refresh_enrollment_summary(enrollment, cause=f"Aanwezigheid {session.title}")
+        progress_changed.send(enrollment, cause=f"Aanwezigheid {session.title}")
     record_audit("cohort.attendance", actor=actor, target=f"cohort:{cohort.id}", session=session.id,
                  present=len(present_ids & {e.id for e in active}))
 
 
-# --- exercise reviews ---------------------------------------------------------------------------
+# --- registration with an enrolment code ------------------------------------------------------
 
 
-def submitted_exercises(cohort: Cohort) -> list:
-    """(answer, enrollment) pairs of the cohort's handed-in exercises, newest first, in one query."""
-    from ..learning.models import ExerciseAnswer
-
-    rows = db.session.execute(
-        select(ExerciseAnswer, Enrollment)
-        .join(Enrollment, Enrollment.id == ExerciseAnswer.enrollment_id)
-        .where(Enrollment.cohort_id == cohort.id, ExerciseAnswer.status != "draft")
-        .order_by(ExerciseAnswer.status != "submitted", ExerciseAnswer.submitted_at.desc())
-    )
-    return [(answer, enrollment) for answer, enrollment in rows]
-
-
-def get_answer_for_review(cohort: Cohort, answer_id: int):
-    """The handed-in answer when it belongs to this cohort; None otherwise (the view answers 404)."""
-    from ..learning.models import ExerciseAnswer
-
-    row = db.session.execute(
-        select(ExerciseAnswer, Enrollment)
-        .join(Enrollment, Enrollment.id == ExerciseAnswer.enrollment_id)
-        .where(ExerciseAnswer.id == answer_id, Enrollment.cohort_id == cohort.id, ExerciseAnswer.status != "draft")
-    ).first()
-    return tuple(row) if row else None
+def register_learner(
+    enrolment_code: str, name: str, email: str, municipality_code: str, job_domain: str, password: str
+):
+    """Self-registration with a cohort's enrolment code: a learner account plus its enrolment, or nothing."""
+    cohort = find_cohort_by_code(enrolment_code)
+    if cohort is None:
+        raise ValidationError(
+            _("Deze inschrijfcode kennen we niet. Controleer de code of vraag je trainer om de juiste code."),
+            "enrolment_code",
+        )
+    try:
+        user = create_user(
+            email, name, "learner", municipality_code=municipality_code, password=password, job_domain=job_domain
+        )
+        enrollment, _created = enroll(user, cohort, actor=user)
+        db.session.flush()
+    except IntegrityError:  # the same form sent twice at the same moment; the view rolls back
+        raise ValidationError(_("Er is al een account met dit e-mailadres."), "email") from None
+    return user, enrollment

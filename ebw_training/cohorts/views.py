@@ -4,16 +4,20 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_login import current_user, login_user
 
+from ..accounts.start import start_url_for
 from ..core.errors import ValidationError
 from ..core.forms import show_error
-from ..core.permissions import roles_required
+from ..core.permissions import public, roles_required
 from ..extensions import db
+from ..municipalities.services import active_municipalities
 from . import services
-from .forms import ContactSessionForm, ReviewForm
+from .forms import ContactSessionForm, RegisterForm
 
 bp = Blueprint("cohorts", __name__)
+# Self-registration with a cohort's enrolment code (/register): an account plus its enrolment.
+registration_bp = Blueprint("registration", __name__)
 
 
 def _load(cohort_id: int):
@@ -79,45 +83,33 @@ def attendance(cohort_id: int, session_id: int):
     return redirect(url_for("cohorts.sessions", cohort_id=cohort.id))
 
 
-@bp.get("/groepen/<int:cohort_id>/oefeningen")
-@roles_required("trainer", "admin")
-def reviews(cohort_id: int):
-    cohort = _load(cohort_id)
-    from ..content import get_course
-
-    return render_template("cohorts/reviews.html", cohort=cohort, rows=services.submitted_exercises(cohort),
-                           course=get_course())
-
-
-@bp.route("/groepen/<int:cohort_id>/oefeningen/<int:answer_id>", methods=["GET", "POST"])
-@roles_required("trainer", "admin")
-def review(cohort_id: int, answer_id: int):
-    cohort = _load(cohort_id)
-    found = services.get_answer_for_review(cohort, answer_id)
-    if found is None:
-        abort(404)
-    answer, enrollment = found
-    from ..content import get_course
-    from ..content.exercise_kinds import EXERCISE_KINDS
-    from ..learning.exercises import review_exercise
-
-    module = get_course().module(answer.module_slug)
-    form = ReviewForm()
-    if request.method == "GET":
-        form.feedback.data = answer.feedback
+@registration_bp.route("/register", methods=["GET", "POST"])
+@public
+def register():
+    if current_user.is_authenticated:
+        return redirect(start_url_for(current_user))
+    form = RegisterForm()
+    if request.method == "GET" and request.args.get("code"):
+        form.enrolment_code.data = request.args["code"]
+    form.municipality.choices = [("", _("Kies je gemeente"))] + [
+        (m.code, m.name) for m in active_municipalities()
+    ]
     if form.validate_on_submit():
-        decision = "approved" if form.approve.data else "returned" if form.return_.data else None
         try:
-            review_exercise(answer, decision=decision, feedback=form.feedback.data, reviewer=current_user)
+            user, _enrollment = services.register_learner(
+                form.enrolment_code.data,
+                form.name.data,
+                form.email.data,
+                form.municipality.data,
+                form.job_domain.data,
+                form.password.data,
+            )
             db.session.commit()
         except ValidationError as error:
             db.session.rollback()
-            form.feedback.errors = list(form.feedback.errors) + [error.message]
+            show_error(form, error, "email")
         else:
-            flash(_("Je beoordeling is opgeslagen. De deelnemer ziet je feedback bij de oefening."), "success")
-            return redirect(url_for("cohorts.reviews", cohort_id=cohort.id))
-    rows = []
-    if module is not None and module.exercise is not None:
-        rows = EXERCISE_KINDS[module.exercise.kind].summarise(module.exercise, answer.answers or {})
-    return render_template("cohorts/review.html", cohort=cohort, answer=answer, enrollment=enrollment,
-                           module=module, rows=rows, form=form)
+            login_user(user)
+            flash(_("Welkom! Je account is gemaakt en je bent ingeschreven."), "success")
+            return redirect(start_url_for(user))
+    return render_template("accounts/register.html", form=form)

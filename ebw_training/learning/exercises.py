@@ -9,7 +9,7 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import delete, select
 
-from ..cohorts.models import Enrollment
+from ..cohorts.models import Cohort, Enrollment
 from ..content.course import Exercise, Module
 from ..content.exercise_kinds import EXERCISE_KINDS
 from ..core.errors import ValidationError
@@ -190,3 +190,27 @@ def _has_content(answers: Mapping[str, Any]) -> bool:
         elif value not in (None, "") and str(value).strip():
             return True
     return False
+
+
+# --- the trainer's review ------------------------------------------------------------------------
+
+
+def submitted_exercises(cohort: Cohort) -> list:
+    """(answer, enrollment) pairs of the cohort's handed-in exercises, newest first, in one query."""
+    rows = db.session.execute(
+        select(ExerciseAnswer, Enrollment)
+        .join(Enrollment, Enrollment.id == ExerciseAnswer.enrollment_id)
+        .where(Enrollment.cohort_id == cohort.id, ExerciseAnswer.status != "draft")
+        .order_by(ExerciseAnswer.status != "submitted", ExerciseAnswer.submitted_at.desc())
+    )
+    return [(answer, enrollment) for answer, enrollment in rows]
+
+
+def get_answer_for_review(cohort: Cohort, answer_id: int):
+    """The handed-in answer when it belongs to this cohort; None otherwise (the view answers 404)."""
+    row = db.session.execute(
+        select(ExerciseAnswer, Enrollment)
+        .join(Enrollment, Enrollment.id == ExerciseAnswer.enrollment_id)
+        .where(ExerciseAnswer.id == answer_id, Enrollment.cohort_id == cohort.id, ExerciseAnswer.status != "draft")
+    ).first()
+    return tuple(row) if row else None

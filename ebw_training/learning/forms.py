@@ -1,4 +1,4 @@
-"""Form helpers of the learner pages.
+"""Form helpers of the learner pages, and the trainer's review form.
 
 Quiz and exercise forms are generated from the content by the registries in content/types.py; what lives here is
 the plumbing around them: the signed owner reference in every exercise form, and reading the autosave JSON.
@@ -9,8 +9,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.datastructures import MultiDict
+from wtforms import SubmitField, TextAreaField
+from wtforms.validators import Length
 
 OWNER_SALT = "ebw-exercise-owner"
 OWNER_MAX_AGE = 30 * 24 * 3600
@@ -54,3 +58,11 @@ def fields_from_json(payload: Any) -> MultiDict | None:
             if isinstance(item, str | int | float) and not isinstance(item, bool):
                 items.append((str(name)[:200], str(item)[:MAX_FIELD_CHARS]))
     return MultiDict(items)
+
+
+class ReviewForm(FlaskForm):
+    feedback = TextAreaField(_l("Feedback voor de deelnemer"), validators=[Length(max=5000)],
+                             description=_l("Wat gaat goed, en wat kan beter? De deelnemer ziet dit bij de oefening."))
+    approve = SubmitField(_l("Goedkeuren"))
+    return_ = SubmitField(_l("Teruggeven om te verbeteren"), name="return")
+    comment = SubmitField(_l("Alleen feedback opslaan"))

@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from ..cohorts.models import Attendance, ContactSession, Enrollment
 from ..content import get_course
 from ..content.course import Course, Module
+from ..core.events import progress_changed
 from ..core.formatting import minutes_to_hours, round_half_up
 from ..extensions import db
 from ..timeutil import utcnow
@@ -408,3 +409,8 @@ def refresh_enrollment_summary(enrollment: Enrollment, *, cause: str | None = No
     if enrollment.completed_at is not None:
         issue_certificate(enrollment, course)
     return progress
+
+
+@progress_changed.connect
+def _refresh_after_trainer_action(enrollment: Enrollment, cause: str | None = None, **_extra) -> None:
+    refresh_enrollment_summary(enrollment, cause=cause)

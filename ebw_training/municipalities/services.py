@@ -26,7 +26,7 @@ def seed_municipalities() -> int:
             added += 1
         elif (current.name, current.province) != (row["naam"], row["provincie"]):
             current.name, current.province = row["naam"], row["provincie"]
-    db.session.commit()
+    db.session.flush()
     return added
 
 

@@ -16,7 +16,7 @@ from markupsafe import Markup, escape
 
 from ..core.formatting import month as month_name
 from ..core.formatting import percentage
-from .services import MunicipalityBar
+from .queries import MunicipalityBar
 
 
 def _n(value: float) -> str:

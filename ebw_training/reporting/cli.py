@@ -15,8 +15,11 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
+from ..cohorts.models import ENROLLMENT_STATUSES
+from ..core.errors import ValidationError
 from ..extensions import db
-from . import services
+from . import export_audit, queries
+from .scope import Scope, scope_for
 
 PROGRESS_THRESHOLD = 2000  # rows; smaller exports finish before a bar would help
 
@@ -29,7 +32,7 @@ def _fail(message: str) -> None:
 def _scope_of(email: str | None):
     """(scope, actor) for --as EMAIL, or national scope without an actor."""
     if not email:
-        return services.Scope(), None
+        return Scope(), None
     from ..accounts.services import get_user_by_email
 
     user = get_user_by_email(email)
@@ -39,36 +42,36 @@ def _scope_of(email: str | None):
         _fail(f"{email} is geen coördinator of beheerder en mag niet exporteren.")
     if not user.is_active_account:
         _fail(f"het account {email} staat uit.")
-    return services.scope_for(user), user
+    return scope_for(user), user
 
 
 def _run(kind: str, fmt: str, municipality, year, cohort_id, status, as_email, output) -> None:
     scope, actor = _scope_of(as_email)
     try:
-        filters = services.resolve_filter(scope, year=year, municipality=municipality, cohort_id=cohort_id,
+        filters = queries.resolve_filter(scope, year=year, municipality=municipality, cohort_id=cohort_id,
                                           status=status)
         if kind == "summary" and fmt == "pdf":
-            services.check_document_filter(scope, filters)
-    except services.FilterError as error:
+            export_audit.check_document_filter(scope, filters)
+    except ValidationError as error:
         _fail(str(error))
     to_stdout = output == "-"
     if to_stdout:
         directory = tempfile.mkdtemp(prefix="ebw-export-")
-        path = Path(directory) / services.export_filename(kind, fmt, scope, filters)
+        path = Path(directory) / export_audit.export_filename(kind, fmt, scope, filters)
     else:
         path = Path(output)
         if path.is_dir():
             _fail(f"{output} is een map; geef een bestandsnaam, zoals export.{fmt}.")
         if not path.parent.exists():
             _fail(f"de map {path.parent} bestaat niet.")
-    total = services.count_enrollments(scope, filters) if kind == "completions" else 0
+    total = queries.count_enrollments(scope, filters) if kind == "completions" else 0
     extra = {"as": actor.email} if actor is not None else {"os_user": _os_user()}
     with click.progressbar(length=max(total, 1), label="Exporteren", file=sys.stderr,
                            hidden=total < PROGRESS_THRESHOLD) as bar:
-        result = services.export_to_path(
+        result = export_audit.export_to_path(
             kind, fmt, scope, filters, path, actor_id=actor.id if actor else None, via="cli",
             progress=bar.update, extra=extra,
-            filename=path.name if not to_stdout else services.export_filename(kind, fmt, scope, filters),
+            filename=path.name if not to_stdout else export_audit.export_filename(kind, fmt, scope, filters),
         )
     db.session.rollback()
     if to_stdout:
@@ -115,7 +118,7 @@ def register(group: AppGroup) -> None:
     @export_group.command("completions")
     @click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default="csv", show_default=True)
     @_common
-    @click.option("--status", type=click.Choice(list(services.STATUSES)), default=None,
+    @click.option("--status", type=click.Choice(list(ENROLLMENT_STATUSES)), default=None,
                   help="Alleen inschrijvingen met deze status.")
     def completions_command(fmt, municipality, year, cohort_id, as_email, output, status):
         """Eén rij per inschrijving, met de kolommen van het contract (docs/exports.md)."""

@@ -230,16 +230,16 @@ def _nl_date(value: date | None) -> str:
 
 @dataclass
 class Verantwoording:
-    """Everything printed on the verantwoordingsoverzicht (built by reporting.services)."""
+    """Everything printed on the verantwoordingsoverzicht (built by reporting.export_audit)."""
 
     municipality_code: str | None
     municipality_name: str
     year: int | None
     cohort: str | None
-    references: list  # services.FundingReference
-    rows: list  # services.SummaryRow
-    totals: Any  # services.SummaryRow with the sums
-    completed: list  # services.CompletedLearner
+    references: list  # queries.FundingReference
+    rows: list  # queries.SummaryRow
+    totals: Any  # queries.SummaryRow with the sums
+    completed: list  # queries.CompletedLearner
     printed_on: date
     scope_note: str
 

@@ -8,14 +8,8 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField
 from wtforms.validators import ValidationError
 
-from .services import STATUSES, ReportFilter
-
-STATUS_LABELS = {
-    "niet_gestart": _l("Niet gestart"),
-    "bezig": _l("Bezig"),
-    "afgerond": _l("Afgerond"),
-    "uitgeschreven": _l("Uitgeschreven"),
-}
+from ..cohorts.models import ENROLLMENT_STATUSES, status_label
+from .scope import ReportFilter
 
 
 class ReportFilterForm(FlaskForm):
@@ -34,7 +28,7 @@ class ReportFilterForm(FlaskForm):
         self.groep.choices = [("", _("Alle groepen"))] + [
             (str(c.id), f"{c.name} ({c.funding_year})") for c in cohorts
         ]
-        self.status.choices = [("", _("Alle statussen"))] + [(s, str(STATUS_LABELS[s])) for s in STATUSES]
+        self.status.choices = [("", _("Alle statussen"))] + [(s, status_label(s).capitalize()) for s in ENROLLMENT_STATUSES]
         if national:
             self.gemeente.choices = [("", _("Alle gemeenten"))] + [(m.code, f"{m.name} ({m.code})")
                                                                     for m in municipalities]

@@ -1,7 +1,7 @@
 """Coordinator pages (/coordinator/...): the report, the exports, earlier exports, certificate ZIPs.
 
-Views stay thin: read the filters, get the user's scope, call reporting.services. The scope is
-applied inside the services (scoped_select), never only in a template.
+Views stay thin: read the filters, get the user's scope, call reporting.queries and reporting.export_audit. The scope is
+applied inside those (scope.scoped_select), never only in a template.
 """
 
 from __future__ import annotations
@@ -24,9 +24,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..core import formatting
+from ..core.errors import ValidationError
 from ..core.permissions import roles_required
-from . import charts, services
-from .forms import STATUS_LABELS, ReportFilterForm
+from . import charts, export_audit, queries
+from .forms import ReportFilterForm
+from .scope import ReportFilter, Scope, ScopeError, scope_for
 
 bp = Blueprint("reporting", __name__)
 REPORT_ROLES = ("coordinator", "admin")
@@ -34,10 +36,10 @@ PAGE_SIZE = 25
 FILTER_KEYS = ("jaar", "gemeente", "groep", "status")  # the only query keys a report URL is built from
 
 
-def _scope() -> services.Scope:
+def _scope() -> Scope:
     try:
-        return services.scope_for(current_user)
-    except services.ScopeError:
+        return scope_for(current_user)
+    except ScopeError:
         abort(403)
 
 
@@ -45,12 +47,12 @@ def _page() -> int:
     return min(max(request.args.get("page", 1, type=int) or 1, 1), 100_000)
 
 
-def _filter_form(scope: services.Scope) -> tuple[ReportFilterForm, services.ReportFilter]:
+def _filter_form(scope: Scope) -> tuple[ReportFilterForm, ReportFilter]:
     form = ReportFilterForm(formdata=request.args)
     form.set_choices(
-        services.year_choices(scope),
-        services.municipality_choices(scope) if scope.is_national else [],
-        services.cohort_choices(scope),
+        queries.year_choices(scope),
+        queries.municipality_choices(scope) if scope.is_national else [],
+        queries.cohort_choices(scope),
         national=scope.is_national,
     )
     if any(request.args.get(name) for name in FILTER_KEYS):
@@ -64,7 +66,7 @@ def _filter_args() -> dict[str, str]:
     return {name: value for name in FILTER_KEYS if (value := request.args.get(name, ""))}
 
 
-def _export_filter(scope: services.Scope) -> services.ReportFilter:
+def _export_filter(scope: Scope) -> ReportFilter:
     """The filters of an export link; with a wrong value, back to the report page showing the error
     (the wrong value goes along, so the page shows the message at its field)."""
     form, filters = _filter_form(scope)
@@ -106,11 +108,11 @@ def _attachment(filename: str) -> str:
 def index():
     scope = _scope()
     form, filters = _filter_form(scope)
-    rows = services.summary_rows(scope, filters)
-    bars = services.completion_by_municipality(rows)
-    months = services.completions_by_month(scope, filters)
-    page = services.enrollment_page(scope, filters, page=_page(), per_page=PAGE_SIZE)
-    document_code = services.document_municipality(scope, filters)
+    rows = queries.summary_rows(scope, filters)
+    bars = queries.completion_by_municipality(rows)
+    months = queries.completions_by_month(scope, filters)
+    page = queries.enrollment_page(scope, filters, page=_page(), per_page=PAGE_SIZE)
+    document_code = queries.document_municipality(scope, filters)
     return render_template(
         "reporting/index.html",
         scope=scope,
@@ -118,40 +120,39 @@ def index():
         filters=filters,
         args=filters.query_args(),
         rows=rows,
-        totals=services.summary_totals(rows),
+        totals=queries.summary_totals(rows),
         bars=bars,
         months=months,
         municipality_svg=charts.municipality_chart(bars),
         month_svg=charts.month_chart(months),
         month_label=formatting.month,
         page=page,
-        status_labels=STATUS_LABELS,
         document_code=document_code,
         can_print=document_code is not None and filters.year is not None,
-        recent=services.recent_exports(current_user),
+        recent=export_audit.recent_exports(current_user),
     )
 
 
 def _stream_csv(kind: str) -> Response:
     scope = _scope()
     filters = _export_filter(scope)
-    filename = services.export_filename(kind, "csv", scope, filters)
-    stream = services.stream_csv_export(kind, scope, filters, actor_id=current_user.id, via="web", filename=filename)
-    response = Response(stream_with_context(stream), content_type=services.MIMETYPES["csv"])
+    filename = export_audit.export_filename(kind, "csv", scope, filters)
+    stream = export_audit.stream_csv_export(kind, scope, filters, actor_id=current_user.id, via="web", filename=filename)
+    response = Response(stream_with_context(stream), content_type=export_audit.MIMETYPES["csv"])
     response.headers["Content-Disposition"] = _attachment(filename)
     response.headers["Cache-Control"] = "no-store"
     return response
 
 
-def _send_built(kind: str, fmt: str, filters: services.ReportFilter | None = None) -> Response:
+def _send_built(kind: str, fmt: str, filters: ReportFilter | None = None) -> Response:
     scope = _scope()
     filters = filters if filters is not None else _export_filter(scope)
     try:
-        handle, result = services.export_to_tempfile(kind, fmt, scope, filters, actor_id=current_user.id)
-    except services.FilterError as error:
+        handle, result = export_audit.export_to_tempfile(kind, fmt, scope, filters, actor_id=current_user.id)
+    except ValidationError as error:
         flash(str(error), "error")
         return redirect(url_for("reporting.index", **filters.query_args()))
-    response = Response(_FileStream(handle), content_type=services.MIMETYPES[fmt], direct_passthrough=True)
+    response = Response(_FileStream(handle), content_type=export_audit.MIMETYPES[fmt], direct_passthrough=True)
     response.headers["Content-Length"] = str(result.size)
     response.headers["Content-Disposition"] = _attachment(result.filename)
     response.headers["X-Export-SHA256"] = result.sha256
@@ -194,8 +195,8 @@ def export_summary_pdf():
 def certificates_zip(municipality_code: str, year: int):
     scope = _scope()
     try:
-        filters = services.resolve_filter(scope, year=year, municipality=municipality_code)
-    except services.FilterError:
+        filters = queries.resolve_filter(scope, year=year, municipality=municipality_code)
+    except ValidationError:
         abort(404)  # unknown, or another municipality than the coordinator's own
     return _send_built("certificates", "zip", filters)
 
@@ -203,14 +204,14 @@ def certificates_zip(municipality_code: str, year: int):
 @bp.get("/exports")
 @roles_required(*REPORT_ROLES)
 def exports():
-    page = services.exports_page(current_user, _page())
+    page = export_audit.exports_page(current_user, _page())
     return render_template("reporting/exports.html", page=page)
 
 
 @bp.get("/exports/<int:export_id>")
 @roles_required(*REPORT_ROLES)
 def export_detail(export_id: int):
-    entry = services.get_export(current_user, export_id)
+    entry = export_audit.get_export(current_user, export_id)
     if entry is None:
         abort(404)
     return render_template("reporting/export_detail.html", entry=entry)

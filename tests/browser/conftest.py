@@ -79,6 +79,7 @@ def live_server(app, _server):
     _wipe(app)
     with app.app_context():
         load_demo()
+        db.session.commit()
         db.session.remove()
     return _server
 

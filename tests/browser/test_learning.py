@@ -46,8 +46,10 @@ def wait_until(page, script: str, timeout_ms: int = 30000) -> None:
 
 
 def answer_quiz(page, quiz, right: bool) -> None:
-    """Fill in every question of the quiz, all right or all wrong."""
+    """Fill in every question the attempt shows (drawn from the bank), all right or all wrong."""
     for question in quiz.questions:
+        if page.locator(f"#vraag-{question.id}").count() == 0:
+            continue
         prefix = f"#q-{question.id}-"
         if question.type in ("single", "true_false"):
             option = next(o for o in question.options if o.correct == right)
@@ -244,6 +246,39 @@ def test_unsent_answers_survive_an_expired_session(app, page, live_server, login
     page.reload()
     assert page.input_value(f"#item-{item.id}-text") == typed
     assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('ebw-oefening:')).length") == 0
+
+
+def test_quiz_answers_survive_an_expired_session(app, page, live_server, login_as, assert_no_axe_violations):
+    """Quiz answers are kept in the browser until handed in; after a new login the same draw comes back with them."""
+    course = app.extensions[EXTENSION_KEY]
+    module = course.modules[1]
+    login_as(page, LEARNER)
+    page.goto(f"{live_server}/modules/{module.slug}/toets")
+    token = page.input_value("input[name=token]")
+    shown = page.locator("fieldset.question").evaluate_all("els => els.map(e => e.id)")
+    assert len(shown) == module.quiz.per_attempt < len(module.quiz.questions)
+    first = page.locator("fieldset.question input[type=radio]").first
+    first_id = first.get_attribute("id")
+    first.check()
+    page.context.clear_cookies()  # the session is gone before the learner hands in
+    with page.expect_navigation():
+        page.click("text=Toets inleveren")
+    assert page.url.startswith(f"{live_server}/login")
+    login_as(page, LEARNER)
+    page.goto(f"{live_server}/modules/{module.slug}/toets")
+    notice = page.locator("[data-quiz-draft-notice]")
+    expect(notice).to_be_visible()
+    assert_no_axe_violations(page)
+    with page.expect_navigation():
+        notice.locator("text=Zet mijn antwoorden terug").click()
+    assert page.input_value("input[name=token]") == token
+    assert page.locator("fieldset.question").evaluate_all("els => els.map(e => e.id)") == shown
+    assert page.is_checked(f"#{first_id}")
+    answer_quiz(page, module.quiz, right=True)
+    with page.expect_navigation():
+        page.click("text=Toets inleveren")
+    assert "Je hebt de toets gehaald." in page.locator(".result-summary").inner_text()
+    assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('ebw-quiz:')).length") == 0
 
 
 def test_other_learner_page_types_are_accessible(app, page, live_server, login_as, assert_no_axe_violations):

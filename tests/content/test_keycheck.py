@@ -14,7 +14,7 @@ from ebw_training.content.keycheck import guess_report
 from ebw_training.content.loader import load_course
 from ebw_training.content.types import QUESTION_TYPES
 
-from .conftest import build_course
+from .conftest import PROJECT_ROOT, build_course
 
 
 def _option(key, text, correct=False, match=None):
@@ -70,6 +70,26 @@ def test_a_balanced_key_stays_below_the_pass_mark(app):
 def test_the_simulation_is_reproducible(app):
     with app.app_context():
         assert guess_report(_quiz(FAIR), attempts=100) == guess_report(_quiz(FAIR), attempts=100)
+
+
+def test_no_shipped_quiz_can_be_passed_by_shape(app):
+    """The test-wise learner of the issue: position, length, always the same true/false answer, ticking all or the
+    longest options, matching in the order shown: the best mean score stays below the pass mark of every quiz."""
+    course, problems = load_course(PROJECT_ROOT)
+    assert not [p for p in problems if p.is_error]
+    with app.app_context():
+        reports = {name: guess_report(quiz, attempts=300) for name, quiz in course.quizzes.items()}
+    too_easy = {name: f"{r.best_mean:.0%} ({r.strategies})" for name, r in reports.items() if r.passes}
+    assert not too_easy, f"passed by shape alone: {too_easy}"
+
+
+def test_the_shipped_quizzes_are_banks_with_scenarios_and_no_key_pattern_warnings():
+    course, problems = load_course(PROJECT_ROOT)
+    quiz_warnings = [str(p) for p in problems if p.path.startswith("quizzes/")]
+    assert not quiz_warnings, "\n".join(quiz_warnings)
+    for quiz in course.quizzes.values():
+        assert quiz.shuffle and quiz.draw is not None
+        assert len(quiz.questions) >= 1.5 * quiz.draw, quiz.name
 
 
 def test_check_guessing_command_reports_every_quiz(runner, tmp_path):

@@ -64,6 +64,7 @@ def test_app_refuses_to_start_when_records_refer_to_a_changed_slug(tmp_path):
     with app.app_context():
         db.create_all()
         seed_municipalities()
+        db.session.commit()
         enrollment = make_enrollment()
         db.session.add(PageRead(enrollment_id=enrollment.id, module_slug="tweede-module", page_number=1,
                                 content_version="x" * 64))

@@ -7,7 +7,7 @@ from datetime import date
 
 from ebw_training.core.formatting import month
 from ebw_training.reporting import charts
-from ebw_training.reporting.services import MunicipalityBar
+from ebw_training.reporting.queries import MunicipalityBar
 
 SVG = "{http://www.w3.org/2000/svg}"
 

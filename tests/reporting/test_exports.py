@@ -9,10 +9,13 @@ from datetime import date, datetime, timedelta
 import pytest
 from pypdf import PdfReader
 
+from ebw_training.cohorts.models import ENROLLMENT_STATUSES
+from ebw_training.core.errors import ValidationError
 from ebw_training.core.pdf import latin1_text
 from ebw_training.extensions import db
-from ebw_training.reporting import exports, services
-from ebw_training.reporting.services import ReportFilter, Scope
+from ebw_training.reporting import export_audit, exports, queries
+from ebw_training.reporting.scope import ReportFilter, Scope
+from ebw_training.timeutil import local_date
 
 from ..factories import make_cohort, make_enrollment, make_learner, set_enrollment_progress
 from .conftest import AMSTERDAM, DEN_HAAG
@@ -33,7 +36,7 @@ NATIONAL, NO_FILTER = Scope(), ReportFilter()
 
 def build(kind: str, fmt: str, scope: Scope = NATIONAL, filters: ReportFilter = NO_FILTER) -> tuple[bytes, int]:
     out = io.BytesIO()
-    rows = services.write_export(kind, fmt, scope, filters, out)
+    rows = export_audit.write_export(kind, fmt, scope, filters, out)
     return out.getvalue(), rows
 
 
@@ -71,7 +74,7 @@ def test_completions_csv_format_details(world):
     assert bram["quiz_gemiddelde"] == "77.3"  # half up, not the float's 77.2
     dewi = next(r for r in rows if r["naam"] == "Dewi Haags")
     assert dewi["status"] == "afgerond" and dewi["certificaatcode"] == ""  # revoked certificate
-    assert {r["status"] for r in rows} == set(services.STATUSES)
+    assert {r["status"] for r in rows} == set(ENROLLMENT_STATUSES)
     assert all("," not in r["studiebelasting_uren"] for r in rows)
 
 
@@ -155,9 +158,9 @@ def test_verantwoording_pdf(world):
 
 
 def test_verantwoording_pdf_needs_municipality_and_year(world):
-    with pytest.raises(services.FilterError):
+    with pytest.raises(ValidationError):
         build("summary", "pdf", Scope(), ReportFilter(year=2026))
-    with pytest.raises(services.FilterError):
+    with pytest.raises(ValidationError):
         build("summary", "pdf", Scope(AMSTERDAM), ReportFilter())
 
 
@@ -212,7 +215,7 @@ def test_certificates_zip_takes_any_renderer(world):
         return b"%PDF-fake " + certificate.code.encode()
 
     out = io.BytesIO()
-    services.write_export("certificates", "zip", Scope(AMSTERDAM), ReportFilter(year=2025), out, renderer=renderer)
+    export_audit.write_export("certificates", "zip", Scope(AMSTERDAM), ReportFilter(year=2025), out, renderer=renderer)
     archive = zipfile.ZipFile(io.BytesIO(out.getvalue()))
     assert seen == ["EBW-CCCC-3333"]
     assert archive.read(next(n for n in archive.namelist() if n.endswith(".pdf"))) == b"%PDF-fake EBW-CCCC-3333"
@@ -221,7 +224,7 @@ def test_certificates_zip_takes_any_renderer(world):
 def test_certificate_renderer_is_the_learners_own(world):
     """The ZIP renders with learning.documents' builder; the verify address is the learner's own."""
     certificate = world["enrollments"]["ams_done@ams2026"].certificate
-    text = " ".join(pdf_text(services.certificate_pdf(certificate))[1])
+    text = " ".join(pdf_text(export_audit.certificate_pdf(certificate))[1])
     assert "EBW-AAAA-1111" in text and "Daan de Vries" in text and "20 november 2026" in text
     assert "http://localhost/verify/EBW-AAAA-1111" in text
 
@@ -230,8 +233,8 @@ def test_one_local_date_helper(world):
     """Dates in the exports come from ebw_training.timeutil.local_date (Europe/Amsterdam), not a copy."""
     from ebw_training import timeutil
 
-    assert services.local_date is timeutil.local_date
-    records = list(services.completion_records(NATIONAL, ReportFilter(municipality="GM0362", year=2026)))
+    assert local_date is timeutil.local_date
+    records = list(queries.completion_records(NATIONAL, ReportFilter(municipality="GM0362", year=2026)))
     [fatima] = [r for r in records if r[8] == "Fatima El Amrani"]
     assert fatima[21] == date(2026, 4, 1)  # completed 22:30 UTC on 31 March: 1 April in Amsterdam
 
@@ -242,7 +245,7 @@ def test_export_to_path_records_the_hash_of_the_file(world, tmp_path):
     from ebw_training.core.audit import AuditEvent
 
     target = tmp_path / "deelnemers.xlsx"
-    result = services.export_to_path("completions", "xlsx", Scope(AMSTERDAM), ReportFilter(year=2026), target,
+    result = export_audit.export_to_path("completions", "xlsx", Scope(AMSTERDAM), ReportFilter(year=2026), target,
                                      actor_id=world["coordinators"]["amsterdam"].id, via="test")
     data = target.read_bytes()
     assert result.sha256 == hashlib.sha256(data).hexdigest() and result.size == len(data)
@@ -293,14 +296,14 @@ def test_documents_print_any_name_without_truetype_fonts(app_ctx, monkeypatch, t
 
 
 def test_csv_stream_that_fails_half_way_is_recorded_as_incomplete(world, monkeypatch):
-    records_of = services.completion_records
+    records_of = queries.completion_records
 
     def failing_records(scope, filters):
         yield from list(records_of(scope, filters))[:3]
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(services, "completion_records", failing_records)
-    stream = services.stream_csv_export("completions", NATIONAL, NO_FILTER, actor_id=None, via="test",
+    monkeypatch.setattr(export_audit, "completion_records", failing_records)
+    stream = export_audit.stream_csv_export("completions", NATIONAL, NO_FILTER, actor_id=None, via="test",
                                         filename="deelnemers.csv")
     header = next(stream)
     with pytest.raises(RuntimeError, match="database went away"):

@@ -8,8 +8,8 @@ import zipfile
 import pytest
 from pypdf import PdfReader
 
-from ebw_training.reporting import services
-from ebw_training.reporting.services import ReportFilter, Scope
+from ebw_training.reporting import export_audit, queries
+from ebw_training.reporting.scope import ReportFilter, Scope
 
 from .conftest import AMSTERDAM, AMSTERDAM_VISIBLE
 from .readers import pdf_text, read_csv, read_xlsx
@@ -65,12 +65,12 @@ EXPORTS = [
 def test_every_service_export_stays_in_scope(world, kind, fmt):
     out = io.BytesIO()
     filters = ReportFilter(year=2026) if fmt in ("pdf", "zip") else ReportFilter()
-    services.write_export(kind, fmt, Scope(AMSTERDAM), filters, out)
+    export_audit.write_export(kind, fmt, Scope(AMSTERDAM), filters, out)
     assert_only_amsterdam(world, text_of(out.getvalue(), fmt))
 
 
 def test_completion_rows_of_a_municipal_scope(world):
-    rows = list(services.completion_records(Scope(AMSTERDAM), ReportFilter()))
+    rows = list(queries.completion_records(Scope(AMSTERDAM), ReportFilter()))
     assert len(rows) == len(AMSTERDAM_VISIBLE)
     for row in rows:
         assert row[0] == AMSTERDAM or row[2] == AMSTERDAM  # own learner, or a cohort Amsterdam funds

@@ -13,7 +13,8 @@ from sqlalchemy import select
 from ebw_training.core import pdf
 from ebw_training.core.audit import AuditEvent
 from ebw_training.extensions import db
-from ebw_training.reporting import exports, services
+from ebw_training.reporting import export_audit, exports
+from ebw_training.reporting.scope import ReportFilter, Scope
 
 from ..factories import make_cohort, make_enrollment, make_learner, make_user, set_enrollment_progress
 from .conftest import AMSTERDAM
@@ -332,13 +333,13 @@ def test_certificates_in_the_zip_are_the_learners_own_download(world, client, lo
     assert "http://localhost/verify/EBW-AAAA-1111" in " ".join(zipped_text)
     # One builder: the reporting package has no certificate layout of its own any more.
     assert not hasattr(exports, "basic_certificate_pdf")
-    assert not hasattr(services, "default_certificate_renderer")
+    assert not hasattr(export_audit, "default_certificate_renderer")
 
 
 def test_export_lists_show_status_labels_and_plain_words(world, client, login):
     """Statuses as words, not codes; no command-line jargon; B1 text about the checksum."""
-    services.record_export(kind="completions", fmt="csv", scope=services.Scope(),
-                           filters=services.ReportFilter(year=2026, status="niet_gestart"), rows=2, sha256="ab" * 32,
+    export_audit.record_export(kind="completions", fmt="csv", scope=Scope(),
+                           filters=ReportFilter(year=2026, status="niet_gestart"), rows=2, sha256="ab" * 32,
                            size=100, filename="ebw-deelnemers.csv", actor_id=None, via="cli")
     login(world["coordinators"]["admin"])
     listing = client.get("/coordinator/exports").get_data(as_text=True)

@@ -9,10 +9,8 @@ from dataclasses import dataclass, field
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
-from ..core.errors import ValidationError
-from ..extensions import db
-from .models import JOB_DOMAINS
-from .services import (
+from ..accounts.models import JOB_DOMAINS
+from ..accounts.services import (
     MAX_NAME_LENGTH,
     create_user,
     get_municipality,
@@ -21,6 +19,9 @@ from .services import (
     normalise_email,
     send_invitation,
 )
+from ..core.errors import ValidationError
+from ..extensions import db
+from .services import enroll
 
 COLUMNS = ("naam", "email", "gemeente_code", "functie")
 REQUIRED_COLUMNS = ("naam", "email", "gemeente_code")
@@ -31,6 +32,7 @@ class ImportResult:
     created: int = 0
     enrolled_existing: int = 0
     errors: list[str] = field(default_factory=list)
+    invited: list = field(default_factory=list)  # new accounts to invite once the import is committed
 
 
 def decode_csv(data: bytes) -> str:
@@ -100,8 +102,6 @@ def parse_rows(text: str) -> tuple[list[dict[str, str]], list[str]]:
 
 def import_learners(data: bytes, cohort, *, actor=None, progress=None) -> ImportResult:
     """Validate all rows; when any row is bad import nothing. Sends an invitation to every new learner."""
-    from ..cohorts.services import enroll
-
     result = ImportResult()
     try:
         text = decode_csv(data)
@@ -126,15 +126,20 @@ def import_learners(data: bytes, cohort, *, actor=None, progress=None) -> Import
             enroll(user, cohort, actor=actor)
             if progress:
                 progress(1)
-        db.session.commit()
+        db.session.flush()
     except (ValidationError, IntegrityError) as error:
         db.session.rollback()
         message = str(error) if isinstance(error, ValidationError) else _("Een deelnemer werd tegelijk al toegevoegd.")
         result.errors.append(message)
         result.created = result.enrolled_existing = 0
         return result
-    # Only now the accounts exist for sure: a mail with a link to a rolled-back account is never sent.
-    for user in invited:
-        send_invitation(user, cohort.name)
-    db.session.commit()
+    result.invited = invited
     return result
+
+
+def send_import_invitations(result: ImportResult, cohort) -> None:
+    """Invite the new learners of a committed import (after the commit: a mail with a link to a rolled-back
+    account is never sent)."""
+    for user in result.invited:
+        send_invitation(user, cohort.name)
+    db.session.flush()
