@@ -33,7 +33,7 @@ OBJECT_SCOPED: dict[str, dict[str, tuple[int, ...]]] = {
 
 # Every @public endpoint, on purpose: a new public route must be added here (and justified) to pass.
 PUBLIC_ENDPOINTS = {
-    "accounts.forgot_password", "accounts.login", "accounts.logout", "accounts.register", "accounts.reset_password",
+    "accounts.forgot_password", "accounts.login", "accounts.logout", "registration.register", "accounts.reset_password",
     "learning.verify", "pages.accessibility", "pages.healthz", "pages.index", "pages.privacy", "pages.set_language",
     # The colleague who assesses a plan has no account: the single-use link is the key (dossier/services.py).
     "dossier.colleague", "dossier.colleague_withdraw",
