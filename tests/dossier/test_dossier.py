@@ -316,3 +316,17 @@ def test_the_colleague_withdraws_their_answers(app, client, learner):
     html = client.get(f"/modules/{module_with(CHECKLIST).slug}/tweede-beoordelaar").get_data(as_text=True)
     assert "ingetrokken" in html and "Vergelijken en afspreken" not in html
     assert colleague.get(answer_link).status_code == 410
+
+
+def test_retention_removes_the_intervention_and_the_colleagues_answers(app, client, learner):
+    from ebw_training.admin.retention import anonymise
+    from ebw_training.learning.models import Intervention
+
+    describe(client)
+    checklist = get_course().exercises[CHECKLIST]
+    answer_link, _withdraw = _links(_invite(client))
+    app.test_client().post(answer_link, data=checklist_form(checklist, "nee"))
+    anonymise(learner.user)
+    db.session.commit()
+    for model in (Intervention, PeerReview, PlanAgreement):
+        assert db.session.scalar(select(model)) is None
