@@ -173,10 +173,14 @@ def compare(exercise: Exercise, own: Mapping | None, peer: Mapping | None,
         return str((value or {}).get(key) or "") if isinstance(value, Mapping) else ""
 
     agreed = (agreement.items if agreement is not None else None) or {}
-    rows = [CompareRow(item.id, item.text, part(own, item.id, "scale"), part(own, item.id, "explanation"),
-                       part(peer, item.id, "scale"), part(peer, item.id, "explanation"),
-                       part(agreed, item.id, "scale"), part(agreed, item.id, "agreements"))
-            for item in exercise.items]
+    rows = []
+    for item in exercise.items:
+        own_scale, peer_scale = part(own, item.id, "scale"), part(peer, item.id, "scale")
+        # Before anything is recorded, an answer both gave is the suggested agreed answer.
+        suggested = own_scale if agreement is None and own_scale == peer_scale else ""
+        rows.append(CompareRow(item.id, item.text, own_scale, part(own, item.id, "explanation"), peer_scale,
+                               part(peer, item.id, "explanation"), part(agreed, item.id, "scale") or suggested,
+                               part(agreed, item.id, "agreements")))
     return sorted(rows, key=lambda row: not row.differs)  # stable: checklist order within each group
 
 

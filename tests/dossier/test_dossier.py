@@ -250,6 +250,9 @@ def test_the_colleague_answers_once_and_the_learner_compares_and_agrees(app, cli
     order = [m for m in re.findall(r'id="vergelijk-([a-z0-9-]+)"', html)]
     assert order[:2] == ["doelgroep-bereik", "draagvlak"]  # the items where they differ come first
     assert order[2:] == [i.id for i in checklist.items if i.id not in ("doelgroep-bereik", "draagvlak")]
+    first_same = order[2]
+    assert re.search(rf'id="agreed-{first_same}-1" name="agreed-{first_same}-scale" value="ja" checked', html)
+    assert not re.search(r'id="agreed-draagvlak-\d" name="agreed-draagvlak-scale" value="[^"]+" checked', html)
     review = db.session.scalar(select(PeerReview))
     response = client.post(f"/modules/{slug}/tweede-beoordelaar/afspraken", data={
         "review": review.id, "agreed-draagvlak-scale": "nee",
