@@ -24,6 +24,7 @@ from ebw_training.learning.models import ExerciseAnswer
 from ebw_training.timeutil import utcnow
 
 from ..factories import TEST_PASSWORD, make_cohort, make_enrollment, make_user
+from ..test_mail import smtp_server  # noqa: F401  (a real SMTP server for the invitation)
 
 INTERVENTION = {"name": "Training weerbaar opvoeden", "goal": "Ouders voelen zich sterker in gesprekken.",
                 "target_group": "Ouders van tieners in twee wijken", "carried_out_by": "Jongerenwerk en een trainer",
@@ -333,3 +334,19 @@ def test_retention_removes_the_intervention_and_the_colleagues_answers(app, clie
     db.session.commit()
     for model in (Intervention, PeerReview, PlanAgreement):
         assert db.session.scalar(select(model)) is None
+
+
+def test_the_invitation_goes_over_smtp_and_the_kept_copy_hides_the_links(app, client, learner, smtp_server):
+    from email import message_from_bytes
+
+    describe(client)
+    slug = module_with(CHECKLIST).slug
+    assert client.post(f"/modules/{slug}/tweede-beoordelaar", data={"email": "collega@example.nl"}).status_code == 303
+    assert len(smtp_server.messages) == 1
+    received = message_from_bytes(smtp_server.messages[0])
+    assert received["To"] == "collega@example.nl"
+    answer_link, _withdraw = _links(received.get_payload(decode=True).decode())
+    assert app.test_client().get(answer_link).status_code == 200
+    stored = db.session.scalar(select(MailMessage).where(MailMessage.recipient == "collega@example.nl"))
+    assert stored.transport == "smtp" and "/collega/[verborgen]" in stored.body
+    assert answer_link not in stored.body
