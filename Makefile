@@ -7,7 +7,7 @@ PORT ?= 5000
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run test bench lint media check-content translations clean
+.PHONY: run test bench lint media check-content translations clean ralph
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -25,8 +25,17 @@ instance/secret_key:
 
 run: $(STAMP) instance/secret_key
 	SECRET_KEY=$$(cat instance/secret_key) $(FLASK) db upgrade
-	SECRET_KEY=$$(cat instance/secret_key) $(FLASK) ebw demo
+	SECRET_KEY=$$(cat instance/secret_key) $(FLASK) ebw demo || echo "Demo-gegevens niet geladen: zie de melding hierboven."
 	SECRET_KEY=$$(cat instance/secret_key) SESSION_COOKIE_SECURE=0 $(FLASK) run --host 127.0.0.1 --port $(PORT)
+
+# Ralph, the xAPI LRS the tests send statements to, in its own virtualenv (its dependencies must not meet ours).
+RALPH_STAMP := .venv-ralph/.installed
+$(RALPH_STAMP):
+	test -x .venv-ralph/bin/python || $(PYTHON) -m venv .venv-ralph
+	.venv-ralph/bin/python -m pip install -q 'ralph-malph[lrs,cli]==5.1.0' requests
+	touch $(RALPH_STAMP)
+
+ralph: $(RALPH_STAMP)
 
 test: $(TEST_STAMP)
 	$(FLASK) ebw check-content

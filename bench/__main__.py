@@ -29,7 +29,7 @@ def main() -> int:
         print(f"== {info.name}", flush=True)
         try:
             results[info.name] = module.main()
-        except Exception as error:  # noqa: BLE001 - report and go on with the other benchmarks
+        except Exception as error:  # report and go on with the other benchmarks
             failed = True
             print(f"   FAILED: {error!r}")
     out = here / "out"

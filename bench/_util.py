@@ -19,7 +19,7 @@ def temp_app(**config):
         with app.app_context():
             db.create_all()
             seed_municipalities()
-        db.session.commit()
+            db.session.commit()
             yield app
             db.session.remove()
             db.engine.dispose()

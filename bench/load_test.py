@@ -85,7 +85,7 @@ class Learner(threading.Thread):
             with self.lock:
                 self.stats["errors"].append(f"{error.code} {path}")
             raise
-        except Exception as error:  # noqa: BLE001 - counted as an error of the run
+        except Exception as error:  # counted as an error of the run
             with self.lock:
                 self.stats["errors"].append(f"{type(error).__name__} {path}")
             raise
@@ -111,7 +111,7 @@ class Learner(threading.Thread):
                 with self.lock:
                     self.stats["quiz_posts"] += 1
                     self.stats["requests"] += 6 if "csrf_token" in fields else 5
-        except Exception:  # noqa: BLE001 - already recorded
+        except Exception:  # already recorded
             pass
 
 

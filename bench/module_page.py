@@ -40,7 +40,7 @@ def wait_for(url: str, timeout: float = 30) -> None:
         try:
             urllib.request.urlopen(url, timeout=2)
             return
-        except Exception:  # noqa: BLE001 - not up yet
+        except Exception:  # not up yet
             time.sleep(0.2)
     raise RuntimeError(f"server at {url} did not start")
 

@@ -46,6 +46,13 @@ def create_app(config: dict[str, Any] | type | None = None) -> Flask:
             )
 
     _init_extensions(app)
+    if app.config.get("EBW_TRUSTED_PROXIES"):
+        # Behind N reverse proxies the client address is the Nth from the right in X-Forwarded-For;
+        # without this setting the header is ignored (anyone could write it).
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        proxies = app.config["EBW_TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
     app.url_map.converters["int"] = DatabaseInt
     _init_blueprints(app)
     _init_security(app)
@@ -63,7 +70,7 @@ def create_app(config: dict[str, Any] | type | None = None) -> Flask:
 class DatabaseInt(IntegerConverter):
     """`<int:...>` in URLs: an id no database column can hold is simply not found (404), never a 5xx."""
 
-    def __init__(self, map, *args, **kwargs):  # noqa: A002 - werkzeug's signature
+    def __init__(self, map, *args, **kwargs):  # werkzeug's signature
         kwargs.setdefault("max", 2**31 - 1)
         super().__init__(map, *args, **kwargs)
 
@@ -97,17 +104,10 @@ def _init_extensions(app: Flask) -> None:
     if app.config.get("SQLALCHEMY_DATABASE_URI", "").startswith("sqlite"):
         _sqlite_pragmas(app)
 
-    @login_manager.user_loader
-    def load_user(session_id: str):
-        user_id, _sep, version = session_id.partition(".")
-        if not user_id.isdigit() or not (version or "0").isdigit():
-            return None
-        from .cohorts.services import load_user_with_enrollment
+    from .accounts.sessions import init_app as init_sessions
+    from .cohorts.services import load_session_with_user, load_user_with_enrollment
 
-        user = load_user_with_enrollment(int(user_id))
-        if user is None or (user.session_version or 0) != int(version or 0):
-            return None  # the password was reset or the account switched off since this session began
-        return user
+    init_sessions(app, load_session_with_user=load_session_with_user, load_user=load_user_with_enrollment)
 
     # Import every model so metadata (and Alembic) know all tables.
     from . import models  # noqa: F401
@@ -134,11 +134,17 @@ def _init_blueprints(app: Flask) -> None:
     from .cohorts.views import registration_bp
     from .content.views import bp as content_bp
     from .dossier.views import bp as dossier_bp
+    from .interop.views import bp as badges_bp
     from .learning.reviews import bp as reviews_bp
     from .learning.views import bp as learning_bp
     from .municipalities.views import bp as municipalities_bp
     from .pages import bp as pages_bp
     from .reporting.views import bp as reporting_bp
+    from .trainer import views as _cohort_page  # noqa: F401  (adds the cohort page to the cohorts blueprint)
+    from .trainer.analysis_views import bp as analysis_bp
+    from .trainer.matrix_views import bp as matrix_bp
+    from .trainer.preview_views import bp as preview_bp
+    from .trainer.reminder_views import bp as reminders_bp
 
     app.register_blueprint(pages_bp)
     app.register_blueprint(accounts_bp)
@@ -146,11 +152,18 @@ def _init_blueprints(app: Flask) -> None:
     app.register_blueprint(learning_bp)
     app.register_blueprint(content_bp)
     app.register_blueprint(dossier_bp)
+    app.register_blueprint(badges_bp)
     app.register_blueprint(cohorts_bp, url_prefix="/trainer")
     app.register_blueprint(reviews_bp, url_prefix="/trainer")
+    for trainer_bp in (matrix_bp, reminders_bp, analysis_bp, preview_bp):
+        app.register_blueprint(trainer_bp, url_prefix="/trainer")
     app.register_blueprint(reporting_bp, url_prefix="/coordinator")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(municipalities_bp, url_prefix="/admin/gemeenten")
+
+    from .interop.xapi_events import connect as connect_xapi
+
+    connect_xapi()  # every learning event also becomes an xAPI statement in the outbox
 
 
 CSP = (
@@ -173,11 +186,18 @@ def _init_security(app: Flask) -> None:
     @app.before_request
     def refuse_json_that_is_not_an_object():
         # Forms and JSON endpoints all expect an object; anything else is a bad request, not a crash.
+        # Size and depth are checked on the raw bytes first: deep nesting would crash the parser itself.
         if request.method in ("POST", "PUT", "PATCH") and request.is_json:
-            if not isinstance(request.get_json(silent=True), dict):
-                from flask import jsonify
-                from flask_babel import gettext
+            from flask import jsonify
+            from flask_babel import gettext
 
+            from .jsonguard import json_body_problem
+
+            problem = json_body_problem(request.content_length, lambda: request.get_data(cache=True))
+            if problem == "size":
+                message = gettext("Het verzoek is te groot. Ververs de pagina en probeer het opnieuw.")
+                return jsonify(ok=False, message=message), 400
+            if problem is not None or not isinstance(request.get_json(silent=True), dict):
                 message = gettext("Het verzoek is niet goed doorgegeven. Ververs de pagina en probeer het opnieuw.")
                 return jsonify(ok=False, message=message), 400
 
@@ -275,7 +295,7 @@ def database_ok() -> bool:
     """The database answers and is migrated (the municipality reference data is there)."""
     try:
         return bool(db.session.execute(text("SELECT 1 FROM municipality LIMIT 1")).first())
-    except Exception:  # noqa: BLE001 - health check reports any failure
+    except Exception:  # health check reports any failure
         db.session.rollback()
         return False
 

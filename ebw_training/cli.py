@@ -205,11 +205,15 @@ def import_learners_command(file, cohort_id):
 
 
 @ebw.command("demo")
-def demo_command():
-    """Laad de demo-gegevens (kan vaker; maakt niets dubbel)."""
-    from .demo import load_demo
+@click.option("--force", is_flag=True, help="Ook als de database al andere gebruikers heeft (alleen voor test- en demodatabases).")
+def demo_command(force):
+    """Laad de demo-gegevens (kan vaker; maakt niets dubbel). Weigert een database met andere gebruikers."""
+    from .demo import NotADemoDatabase, load_demo
 
-    summary = load_demo()
+    try:
+        summary = load_demo(force=force)
+    except NotADemoDatabase as error:
+        fail(str(error))
     db.session.commit()
     click.echo(summary)
 
@@ -221,11 +225,9 @@ def demo_command():
 @click.option("--json", "as_json", is_flag=True)
 def retention_command(days, dry_run, as_json):
     """Maak deelnemers anoniem van wie de training langer dan de bewaartermijn geleden is (de aantallen blijven)."""
-    from flask import current_app
+    from .admin.retention import retention_policy, run_retention
 
-    from .admin.retention import run_retention
-
-    days = days or current_app.config["EBW_RETENTION_DAYS"]
+    days = days or retention_policy().days
     result = run_retention(days, dry_run=dry_run)
     db.session.commit()
     if as_json:
@@ -251,9 +253,11 @@ def seed_municipalities_command():
 
 def init_app(app: Flask) -> None:
     from .content.cli import register as register_content
+    from .interop.cli import register as register_interop
+    from .interop.xapi_cli import register as register_xapi
     from .learning.cli import register as register_learning
     from .reporting.cli import register as register_reporting
 
-    for register in (register_content, register_learning, register_reporting):
+    for register in (register_content, register_interop, register_learning, register_reporting, register_xapi):
         register(ebw)
     app.cli.add_command(ebw)

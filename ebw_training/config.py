@@ -48,6 +48,10 @@ class Config:
     EBW_LRS_URL = os.environ.get("EBW_LRS_URL")
     EBW_LRS_USER = os.environ.get("EBW_LRS_USER")
     EBW_LRS_PASSWORD = os.environ.get("EBW_LRS_PASSWORD")
+    EBW_LRS_BATCH_SIZE = _int("EBW_LRS_BATCH_SIZE", 50)
+
+    # Open Badges: the issuer's contact address in /badges/issuer.json.
+    EBW_BADGE_ISSUER_EMAIL = os.environ.get("EBW_BADGE_ISSUER_EMAIL", "info@ror.example.nl")
 
     # Security.
     SESSION_COOKIE_HTTPONLY = True
@@ -60,6 +64,10 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session; expiry would lose typed work
     LOGIN_THROTTLE_MAX_FAILURES = _int("EBW_LOGIN_MAX_FAILURES", 5)
     LOGIN_THROTTLE_WINDOW_MINUTES = _int("EBW_LOGIN_WINDOW_MINUTES", 15)
+    # Failed logins from one client address across all accounts (password spraying) before it waits.
+    LOGIN_THROTTLE_MAX_FAILURES_PER_ADDRESS = _int("EBW_LOGIN_MAX_FAILURES_PER_ADDRESS", 20)
+    # Number of reverse proxies in front of the app whose X-Forwarded-For is trusted (0: use the peer address).
+    EBW_TRUSTED_PROXIES = _int("EBW_TRUSTED_PROXIES", 0)
     PASSWORD_RESET_HOURS = 2
     MAX_CONTENT_LENGTH = 5 * 1024 * 1024  # uploads (CSV imports) and form posts
     REMEMBER_COOKIE_DURATION = 60 * 60 * 24 * 14

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from .accounts.models import User
 from .accounts.services import create_user, get_user_by_email
 from .cohorts.models import Cohort
 from .cohorts.services import create_cohort, enroll
@@ -30,7 +31,24 @@ DEMO_USERS = [
 ]
 
 
-def load_demo() -> str:
+class NotADemoDatabase(RuntimeError):
+    """The database holds accounts that are not the demo's: demo accounts (published password) do not belong there."""
+
+
+def foreign_users() -> int:
+    """How many accounts the database holds besides the demo accounts."""
+    demo_emails = [email for email, *_rest in DEMO_USERS]
+    return db.session.scalar(select(func.count(User.id)).where(User.email.not_in(demo_emails)))
+
+
+def load_demo(*, force: bool = False) -> str:
+    others = foreign_users()
+    if others and not force:
+        raise NotADemoDatabase(
+            f"deze database heeft al {others} andere gebruiker(s); de demo-accounts hebben een openbaar "
+            "wachtwoord en horen niet in een echte database. Gebruik een lege database, of --force als je "
+            "zeker weet dat dit een test- of demodatabase is."
+        )
     seed_municipalities()
     created = 0
     for email, name, role, municipality, job in DEMO_USERS:

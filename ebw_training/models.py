@@ -1,9 +1,10 @@
 """All models, imported in one place so that metadata and Alembic see every table."""
 
 from .accounts.models import LoginAttempt, MailMessage, PasswordResetToken, User
-from .cohorts.models import Attendance, Cohort, ContactSession, Enrollment, cohort_trainer
+from .cohorts.models import Attendance, Cohort, ContactSession, Enrollment, Reminder, cohort_trainer
 from .core.audit import AuditEvent
 from .dossier.models import PeerReview, PlanAgreement
+from .interop.models import XapiStatement
 from .learning.models import (
     Certificate,
     CompletionEvent,
@@ -35,7 +36,9 @@ __all__ = [
     "PasswordResetToken",
     "PendingDraft",
     "QuizAttempt",
+    "Reminder",
     "User",
     "VideoProgress",
+    "XapiStatement",
     "cohort_trainer",
 ]

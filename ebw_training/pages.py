@@ -25,7 +25,9 @@ def index():
 @bp.get("/privacy")
 @public
 def privacy():
-    return render_template("pages/privacy.html")
+    from .admin.retention import retention_policy
+
+    return render_template("pages/privacy.html", policy=retention_policy())
 
 
 @bp.get("/toegankelijkheid")

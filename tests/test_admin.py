@@ -209,3 +209,106 @@ def test_too_large_upload_is_refused_calmly(client, login):
                            content_type=f"multipart/form-data; boundary={boundary}")
     assert response.status_code == 413
     assert "te groot" in response.get_data(as_text=True)
+
+
+def test_admin_archives_a_cohort_and_its_code_stops_working(client, login):
+    admin = _admin(login)
+    cohort = make_cohort("Afgeronde groep")
+    db.session.commit()
+    code = cohort.enrolment_code
+    response = client.post(f"/admin/groepen/{cohort.id}/archief", data={"archived": "1"})
+    assert response.status_code == 302
+    db.session.refresh(cohort)
+    assert cohort.archived is True
+    assert "gearchiveerd" in client.get("/admin/groepen").get_data(as_text=True)
+    client.post(f"/admin/groepen/{cohort.id}/archief", data={"archived": "1"})  # a double click changes nothing
+    events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "cohort.archived")).all()
+    assert len(events) == 1 and events[0].actor_id == admin.id and events[0].target == f"cohort:{cohort.id}"
+
+    client.post("/logout")
+    data = {"enrolment_code": code, "name": "Jan Jansen", "email": "jan@gemeente.nl", "municipality": "GM0599",
+            "job_domain": "oov", "password": "lange zin met een fiets erin", "privacy": "y"}
+    refused = client.post("/register", data=data)
+    assert refused.status_code == 200 and "Deze inschrijfcode kennen we niet" in refused.get_data(as_text=True)
+    assert db.session.scalar(select(User).where(User.email == "jan@gemeente.nl")) is None
+
+    login(admin)
+    client.post(f"/admin/groepen/{cohort.id}/archief", data={"archived": "0"})
+    client.post("/logout")
+    assert client.post("/register", data=data).status_code == 302
+    learner = db.session.scalar(select(User).where(User.email == "jan@gemeente.nl"))
+    assert db.session.scalar(select(Enrollment).where(Enrollment.user_id == learner.id)).cohort_id == cohort.id
+
+
+def test_admin_archive_needs_a_clear_wanted_state(client, login):
+    _admin(login)
+    cohort = make_cohort()
+    db.session.commit()
+    assert client.post(f"/admin/groepen/{cohort.id}/archief", data={}).status_code == 400
+    assert client.post(f"/admin/groepen/{cohort.id}/archief", data={"archived": "ja"}).status_code == 400
+
+
+def test_admin_revokes_a_certificate_and_the_verify_page_says_so(client, login):
+    from datetime import datetime
+
+    from ebw_training.learning.models import Certificate
+
+    from .factories import set_enrollment_progress
+
+    admin = _admin(login)
+    enrollment = make_enrollment()
+    set_enrollment_progress(enrollment, started_at=datetime(2026, 9, 1), completed_at=datetime(2026, 10, 1),
+                            certificate_code="EBW-RRRR-2222")
+    other = make_enrollment()
+    set_enrollment_progress(other, started_at=datetime(2026, 9, 1), completed_at=datetime(2026, 10, 1),
+                            certificate_code="EBW-SSSS-3333")
+    db.session.commit()
+    certificate = db.session.scalar(select(Certificate).where(Certificate.code == "EBW-RRRR-2222"))
+    valid = client.get("/verify/EBW-RRRR-2222").get_data(as_text=True)
+    assert "ingetrokken" not in valid
+
+    page = client.get(f"/admin/gebruikers/{enrollment.user_id}").get_data(as_text=True)
+    assert "EBW-RRRR-2222" in page and "Certificaat intrekken" in page
+    # Another learner's certificate cannot be revoked through this learner's page.
+    other_certificate = db.session.scalar(select(Certificate).where(Certificate.code == "EBW-SSSS-3333"))
+    url = f"/admin/gebruikers/{enrollment.user_id}/certificaat/{other_certificate.id}/intrekken"
+    assert client.post(url).status_code == 404
+
+    response = client.post(f"/admin/gebruikers/{enrollment.user_id}/certificaat/{certificate.id}/intrekken")
+    assert response.status_code == 302
+    db.session.refresh(certificate)
+    revoked_at = certificate.revoked_at
+    assert revoked_at is not None
+    client.post(f"/admin/gebruikers/{enrollment.user_id}/certificaat/{certificate.id}/intrekken")  # twice
+    db.session.refresh(certificate)
+    assert certificate.revoked_at == revoked_at
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "certificate.revoked"))
+    assert event.actor_id == admin.id and event.target == "certificate:EBW-RRRR-2222"
+    assert "ingetrokken op" in client.get(f"/admin/gebruikers/{enrollment.user_id}").get_data(as_text=True)
+
+    client.post("/logout")
+    verify = client.get("/verify/EBW-RRRR-2222").get_data(as_text=True)
+    assert "is ingetrokken op" in verify
+    db.session.refresh(other_certificate)
+    assert other_certificate.revoked_at is None
+
+
+def test_user_page_query_count_does_not_grow_with_enrolments_and_certificates(client, login, count_queries):
+    from datetime import datetime
+
+    from .factories import set_enrollment_progress
+
+    _admin(login)
+    learner = make_user("learner")
+    set_enrollment_progress(make_enrollment(learner, make_cohort()), started_at=datetime(2026, 9, 1),
+                            completed_at=datetime(2026, 10, 1), certificate_code="EBW-QQQQ-0001")
+    db.session.commit()
+    with count_queries() as few:
+        assert client.get(f"/admin/gebruikers/{learner.id}").status_code == 200
+    for number in range(2, 8):
+        set_enrollment_progress(make_enrollment(learner, make_cohort()), started_at=datetime(2026, 9, 1),
+                                completed_at=datetime(2026, 10, 1), certificate_code=f"EBW-QQQQ-000{number}")
+    db.session.commit()
+    with count_queries() as many:
+        html = client.get(f"/admin/gebruikers/{learner.id}").get_data(as_text=True)
+    assert "EBW-QQQQ-0007" in html and few.count == many.count

@@ -81,3 +81,18 @@ def test_anonymised_learner_cannot_log_in(app_ctx, client):
     email = old.user.email
     run_retention(730)
     assert client.post("/login", data={"email": email, "password": TEST_PASSWORD}).status_code == 200
+
+
+def test_retention_removes_the_logins_of_anonymised_learners_and_old_ones(app_ctx):
+    from ebw_training.accounts.models import UserSession
+
+    old = _old_enrollment()
+    recent = make_learner(name="Nieuwe Deelnemer")
+    now = utcnow()
+    for user_id, seen in ((old.user_id, now), (recent.id, now), (recent.id, now - timedelta(days=800))):
+        db.session.add(UserSession(user_id=user_id, token_hash=f"{user_id}-{seen.isoformat()}"[:64],
+                                   device="Firefox / Windows", last_seen_at=seen, expires_at=seen))
+    db.session.commit()
+    run_retention(730)
+    left = db.session.scalars(select(UserSession)).all()
+    assert [(row.user_id, row.last_seen_at) for row in left] == [(recent.id, now)]

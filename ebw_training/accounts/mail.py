@@ -12,7 +12,7 @@ from ..extensions import db
 from ..timeutil import utcnow
 from .models import MailMessage
 
-_TOKEN_LINK = re.compile(r"(/wachtwoord-kiezen/|/collega/)[A-Za-z0-9_\-]+")
+_TOKEN_LINK = re.compile(r"(/(?:wachtwoord-kiezen|registratie-bevestigen|collega)/)[A-Za-z0-9_\-]+")
 
 
 def mask_links(body: str) -> str:
@@ -20,18 +20,20 @@ def mask_links(body: str) -> str:
     return _TOKEN_LINK.sub(r"\1[verborgen]", body)
 
 
-def send_mail(recipient: str, subject: str, body: str) -> MailMessage:
-    message = MailMessage(recipient=recipient, subject=subject, body=body)
+def send_mail(recipient: str, subject: str, body: str, kind: str | None = None) -> MailMessage:
+    """Store the mail and, with MAIL_SERVER set, deliver it. A failed delivery never raises: the
+    error is kept on the message (the outbox shows it) and logged."""
+    message = MailMessage(recipient=recipient[:254], subject=subject[:200], body=body, kind=kind)
     db.session.add(message)
     config = current_app.config
     if config.get("MAIL_SERVER"):
         message.transport = "smtp"
-        email = EmailMessage()
-        email["From"] = config["MAIL_DEFAULT_SENDER"]
-        email["To"] = recipient
-        email["Subject"] = subject
-        email.set_content(body)
         try:
+            email = EmailMessage()
+            email["From"] = config["MAIL_DEFAULT_SENDER"]
+            email["To"] = recipient
+            email["Subject"] = subject
+            email.set_content(body)
             smtp_class = smtplib.SMTP_SSL if config.get("MAIL_USE_SSL") else smtplib.SMTP
             with smtp_class(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=10) as smtp:
                 if config.get("MAIL_USE_TLS") and not config.get("MAIL_USE_SSL"):
@@ -42,9 +44,9 @@ def send_mail(recipient: str, subject: str, body: str) -> MailMessage:
             message.sent_at = utcnow()
             # Delivered: the copy kept for admins no longer needs working sign-in links.
             message.body = mask_links(body)
-        except (OSError, smtplib.SMTPException) as exc:  # the message stays readable in the outbox
+        except Exception as exc:  # noqa: BLE001 - any failure (network, SMTP, a bad header) stays in the outbox
             message.error = str(exc)[:500]
-            current_app.logger.warning("mail to %s failed: %s", recipient, exc)
+            current_app.logger.warning("mail to %r failed: %s", recipient, exc)
     else:
         message.sent_at = utcnow()
     db.session.flush()

@@ -5,7 +5,7 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, String, Text, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -53,19 +53,31 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
     anonymised_at: Mapped[datetime | None]
+    removal_requested_at: Mapped[datetime | None]  # the learner asked for their account to be removed
     # Part of the id in the session and remember cookies: bumping it logs the user out everywhere
     # (after a password reset or when the account is switched off).
     session_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    # False for a self-registration until the owner of the address follows the confirmation link.
+    email_confirmed: Mapped[bool] = mapped_column(default=True, server_default=true())
 
     municipality = relationship("Municipality", lazy="joined")
     # Read-only view of the enrolments (owned by cohorts), named by string so accounts imports nothing of cohorts.
     enrollments = relationship("Enrollment", viewonly=True, lazy="select")
 
     def get_id(self) -> str:
-        return f"{self.id}.{self.session_version or 0}"
+        # flask-login keeps this in the session cookie: the random id of this browser's server-side session.
+        return getattr(self, "session_token", "")
 
     def end_all_sessions(self) -> None:
+        """Log the user out everywhere (after a password reset or when the account is switched off)."""
+        from sqlalchemy import update
+
         self.session_version = (self.session_version or 0) + 1
+        db.session.execute(
+            update(UserSession)
+            .where(UserSession.user_id == self.id, UserSession.ended_at.is_(None))
+            .values(ended_at=utcnow())
+        )
 
     @property
     def is_active(self) -> bool:  # flask-login refuses inactive accounts
@@ -87,6 +99,33 @@ class User(UserMixin, db.Model):
         return f"<User {self.id} {self.role}>"
 
 
+class UserSession(db.Model):
+    """One logged-in browser. The cookies hold random tokens; only their SHA-256 is stored here.
+
+    `token_hash` belongs to the session cookie (ends `expires_at`, extended while the browser is in use);
+    `remember_hash` to the "stay logged in" cookie, replaced by a new token each time it is used.
+    """
+
+    __tablename__ = "user_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    remember_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    device: Mapped[str] = mapped_column(String(120), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    remember_expires_at: Mapped[datetime | None]
+    ended_at: Mapped[datetime | None]
+
+    def is_live(self, now: datetime) -> bool:
+        if self.ended_at is not None:
+            return False
+        return self.expires_at > now or bool(self.remember_hash and self.remember_expires_at
+                                             and self.remember_expires_at > now)
+
+
 class LoginAttempt(db.Model):
     """Failed and successful logins, in the database so throttling works across workers."""
 
@@ -94,7 +133,7 @@ class LoginAttempt(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email_key: Mapped[str] = mapped_column(String(64), index=True)  # sha256 of the lower-cased e-mail
-    ip: Mapped[str | None] = mapped_column(String(45))
+    ip: Mapped[str | None] = mapped_column(String(45), index=True)
     success: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
@@ -105,7 +144,9 @@ class PasswordResetToken(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    purpose: Mapped[str] = mapped_column(String(20), default="reset")  # reset | invite
+    purpose: Mapped[str] = mapped_column(String(20), default="reset")  # reset | invite | confirm
+    # For `confirm`: the cohort the self-registration enrols in once the address is confirmed.
+    cohort_id: Mapped[int | None] = mapped_column(ForeignKey("cohort.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime]
     used_at: Mapped[datetime | None]
@@ -126,3 +167,5 @@ class MailMessage(db.Model):
     sent_at: Mapped[datetime | None]
     transport: Mapped[str] = mapped_column(String(10), default="outbox")  # outbox | smtp
     error: Mapped[str | None] = mapped_column(Text)
+    # reset | invite | confirm for mails with a sign-in link (shown masked; "send again" makes a new link).
+    kind: Mapped[str | None] = mapped_column(String(20))

@@ -69,6 +69,20 @@ def normalise_email(email: str) -> str:
     return (email or "").strip().lower()
 
 
+def valid_email(address: str) -> str:
+    """The address, checked by email-validator and lower-cased; a ValidationError with a Dutch message otherwise.
+
+    Refuses line breaks and other characters that would break a mail header.
+    """
+    from email_validator import EmailNotValidError, validate_email
+
+    try:
+        result = validate_email((address or "").strip(), check_deliverability=False)
+    except EmailNotValidError:
+        raise ValidationError(_("Vul een geldig e-mailadres in, zoals naam@gemeente.nl."), "email") from None
+    return result.normalized.lower()
+
+
 def get_user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == normalise_email(email)))
 
@@ -91,7 +105,6 @@ def create_user(
     check_password: bool = True,
 ) -> User:
     """Create a user after validating every field; raises ValidationError with a Dutch message."""
-    email = normalise_email(email)
     name = (name or "").strip()
     if role not in ROLES:
         raise ValidationError(_("Onbekende rol: %(role)s.", role=role), "role")
@@ -101,8 +114,7 @@ def create_user(
         raise ValidationError(_("Een naam mag hoogstens %(n)s tekens hebben.", n=MAX_NAME_LENGTH), "name")
     if has_control_characters(name):
         raise ValidationError(_("Een naam mag geen onzichtbare tekens bevatten."), "name")
-    if "@" not in email or len(email) > 254 or " " in email or email.startswith("@") or email.endswith("@"):
-        raise ValidationError(_("Vul een geldig e-mailadres in, zoals naam@gemeente.nl."), "email")
+    email = valid_email(email)
     if get_user_by_email(email) is not None:
         raise ValidationError(_("Er is al een account met dit e-mailadres."), "email")
     municipality = None
@@ -186,37 +198,58 @@ def _email_key(email: str) -> str:
     return hashlib.sha256(normalise_email(email).encode()).hexdigest()
 
 
-def is_throttled(email: str) -> bool:
-    """Too many failed logins for this e-mail in the window; counted in the database."""
-    window = timedelta(minutes=current_app.config["LOGIN_THROTTLE_WINDOW_MINUTES"])
-    since = utcnow() - window
+def is_throttled(email: str, ip: str | None) -> bool:
+    """Too many failed logins from this client address, for this account or across all accounts.
+
+    Failures from other addresses never count: nobody can lock someone else out from elsewhere.
+    Counted in the database, so every worker sees the same numbers.
+    """
+    config = current_app.config
+    since = utcnow() - timedelta(minutes=config["LOGIN_THROTTLE_WINDOW_MINUTES"])
+    failed_here = (LoginAttempt.ip == ip) if ip else LoginAttempt.ip.is_(None)
+    failed_here = failed_here & LoginAttempt.success.is_(False)
+    from_address = db.session.scalar(
+        select(func.count(LoginAttempt.id)).where(failed_here, LoginAttempt.created_at > since)
+    )
+    if from_address >= config["LOGIN_THROTTLE_MAX_FAILURES_PER_ADDRESS"]:
+        return True
     key = _email_key(email)
     last_success = db.session.scalar(
         select(func.max(LoginAttempt.created_at)).where(
-            LoginAttempt.email_key == key, LoginAttempt.success.is_(True)
+            LoginAttempt.email_key == key, LoginAttempt.ip == ip, LoginAttempt.success.is_(True)
         )
     )
     if last_success and last_success > since:
         since = last_success
     failures = db.session.scalar(
         select(func.count(LoginAttempt.id)).where(
-            LoginAttempt.email_key == key,
-            LoginAttempt.success.is_(False),
-            LoginAttempt.created_at > since,
+            LoginAttempt.email_key == key, failed_here, LoginAttempt.created_at > since
         )
     )
-    return failures >= current_app.config["LOGIN_THROTTLE_MAX_FAILURES"]
+    return failures >= config["LOGIN_THROTTLE_MAX_FAILURES"]
+
+
+_dummy_hash: str | None = None
+
+
+def _dummy_password_hash() -> str:
+    """A hash of a random password made like real ones, checked when the account does not exist."""
+    global _dummy_hash
+    if _dummy_hash is None:
+        _dummy_hash = hash_password(secrets.token_urlsafe(16))
+    return _dummy_hash
 
 
 def authenticate(email: str, password: str, ip: str | None = None) -> User | None:
-    """The user when the password is right and the account active; records the attempt."""
+    """The user when the password is right and the account active; records the attempt.
+
+    Exactly one password hash is checked whether the account exists or not, so the answer takes
+    as long for an unknown address as for a known one.
+    """
     user = get_user_by_email(email)
-    ok = bool(
-        user
-        and user.password_hash
-        and user.is_active_account
-        and check_password_hash(user.password_hash, password)
-    )
+    stored = user.password_hash if user is not None and user.password_hash else None
+    matches = check_password_hash(stored or _dummy_password_hash(), password)
+    ok = bool(matches and stored and user.is_active_account)
     db.session.add(LoginAttempt(email_key=_email_key(email), ip=ip, success=ok))
     if ok:
         user.last_login_at = utcnow()
@@ -233,24 +266,34 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def issue_token(user: User, purpose: str = "reset", hours: int | None = None) -> str:
+PASSWORD_PURPOSES = ("reset", "invite")
+
+
+def issue_token(user: User, purpose: str = "reset", hours: int | None = None, cohort_id: int | None = None) -> str:
+    """A new single-use link token; earlier unused tokens of the same purpose stop working."""
     hours = hours or (current_app.config["PASSWORD_RESET_HOURS"] if purpose == "reset" else 24 * 14)
+    now = utcnow()
+    for older in db.session.scalars(select(PasswordResetToken).where(
+            PasswordResetToken.user_id == user.id, PasswordResetToken.purpose == purpose,
+            PasswordResetToken.used_at.is_(None))):
+        older.used_at = now
     token = secrets.token_urlsafe(32)
     db.session.add(
         PasswordResetToken(
             user_id=user.id,
             token_hash=_token_hash(token),
             purpose=purpose,
-            expires_at=utcnow() + timedelta(hours=hours),
+            cohort_id=cohort_id,
+            expires_at=now + timedelta(hours=hours),
         )
     )
     db.session.flush()
     return token
 
 
-def find_valid_token(token: str) -> PasswordResetToken | None:
+def find_valid_token(token: str, purposes: tuple[str, ...] = PASSWORD_PURPOSES) -> PasswordResetToken | None:
     row = db.session.scalar(select(PasswordResetToken).where(PasswordResetToken.token_hash == _token_hash(token)))
-    if row is None or row.used_at is not None or row.expires_at < utcnow():
+    if row is None or row.used_at is not None or row.expires_at < utcnow() or row.purpose not in purposes:
         return None
     return row
 
@@ -269,6 +312,10 @@ def request_password_reset(email: str) -> None:
     )
     if recent >= RESET_MAILS_PER_HOUR:  # nobody can flood a mailbox with reset mails
         return
+    send_reset_mail(user)
+
+
+def send_reset_mail(user: User) -> None:
     token = issue_token(user, "reset")
     link = external_url("accounts.reset_password", token=token)
     hours = current_app.config["PASSWORD_RESET_HOURS"]
@@ -283,6 +330,7 @@ def request_password_reset(email: str) -> None:
             link=link,
             hours=hours,
         ),
+        kind="reset",
     )
     db.session.flush()
 
@@ -292,12 +340,14 @@ def complete_password_reset(token: str, password: str) -> User:
     if row is None:
         raise ValidationError(_("Deze link is verlopen of al gebruikt. Vraag een nieuwe link aan."), "token")
     set_password(row.user, password)
+    row.user.email_confirmed = True  # the link reached the mailbox
     row.user.end_all_sessions()
     row.used_at = utcnow()
     # Any other open tokens of this user become useless too.
     for other in db.session.scalars(
         select(PasswordResetToken).where(
-            PasswordResetToken.user_id == row.user_id, PasswordResetToken.used_at.is_(None)
+            PasswordResetToken.user_id == row.user_id, PasswordResetToken.used_at.is_(None),
+            PasswordResetToken.purpose.in_(PASSWORD_PURPOSES),
         )
     ):
         other.used_at = row.used_at
@@ -320,4 +370,5 @@ def send_invitation(user: User, cohort_name: str | None = None) -> None:
             cohort=f" ({cohort_name})" if cohort_name else "",
             link=link,
         ),
+        kind="invite",
     )

@@ -31,12 +31,13 @@ def nav_items() -> list[tuple[str, str, str]]:
         return []
     by_role = {
         "learner": [("learning.overview", _l("Mijn training")), ("dossier.index", _l("Mijn evaluatiedossier"))],
-        "trainer": [("cohorts.index", _l("Mijn groepen"))],
+        "trainer": [("cohorts.index", _l("Mijn groepen")), ("preview.index", _l("Cursus bekijken"))],
         "coordinator": [("reporting.index", _l("Rapportage")), ("reporting.exports", _l("Eerdere exports"))],
         "admin": [
             ("admin.index", _l("Beheer")),
             ("admin.users", _l("Gebruikers")),
             ("admin.cohorts", _l("Groepen")),
+            ("preview.index", _l("Cursus bekijken")),
             ("municipalities.index", _l("Gemeenten")),
             ("admin.outbox", _l("Uitgaande mail")),
             ("admin.audit", _l("Logboek")),

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, select, update
 
-from ..accounts.models import LoginAttempt, MailMessage, PasswordResetToken, User
+from ..accounts.models import LoginAttempt, MailMessage, PasswordResetToken, User, UserSession
 from ..cohorts.models import Cohort, Enrollment
 from ..core.audit import record_audit
 from ..extensions import db
@@ -23,6 +23,28 @@ from ..learning.models import Certificate, ExerciseAnswer, Intervention, Pending
 from ..timeutil import utcnow
 
 ANONYMOUS_NAME = "Geanonimiseerd"
+
+
+@dataclass(frozen=True)
+class RetentionPolicy:
+    """The periods the retention job and the privacy page both use (one source, so they cannot disagree)."""
+
+    days: int  # learners are anonymised this long after their last sign of training; logins and mails too
+    pending_draft_days: int  # answers kept after a logout are purged after this many days
+    lrs_configured: bool  # learning activities are forwarded as xAPI statements (pseudonymous)
+
+    @property
+    def years(self) -> float:
+        return round(self.days / 365, 1)
+
+
+def retention_policy() -> RetentionPolicy:
+    from flask import current_app
+
+    from ..learning.exercises import PENDING_DRAFT_DAYS
+
+    return RetentionPolicy(days=current_app.config["EBW_RETENTION_DAYS"], pending_draft_days=PENDING_DRAFT_DAYS,
+                           lrs_configured=bool(current_app.config.get("EBW_LRS_URL")))
 
 
 @dataclass
@@ -75,6 +97,9 @@ def run_retention(days: int, *, dry_run: bool = False, actor=None) -> RetentionR
     ).rowcount or 0
     result.mails_removed = db.session.execute(delete(MailMessage).where(MailMessage.created_at < cutoff)).rowcount or 0
     db.session.execute(delete(PasswordResetToken).where(PasswordResetToken.expires_at < cutoff))
+    # Logins: of anonymised learners all, of others those last used before the cutoff (long ended by then).
+    db.session.execute(delete(UserSession).where(
+        UserSession.user_id.in_(result.learners) | (UserSession.last_seen_at < cutoff)))
     record_audit("retention.run", actor=actor, days=days, anonymised=len(result.learners),
                  login_attempts_removed=result.login_attempts_removed, mails_removed=result.mails_removed)
     db.session.flush()

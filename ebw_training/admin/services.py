@@ -4,11 +4,13 @@ domain: accounts, cohorts)."""
 from __future__ import annotations
 
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
 
 from ..accounts.models import ROLES, MailMessage, User
 from ..cohorts.models import Cohort, Enrollment
 from ..core.audit import AuditEvent
 from ..extensions import db
+from ..learning.models import Certificate
 
 
 def overview_counts() -> tuple[dict[str, int], int, int]:
@@ -31,8 +33,11 @@ def users_page(query: str, role: str, page: int, per_page: int):
 
 
 def enrollments_of_user(user: User) -> list[Enrollment]:
+    """The user's enrolments with their cohorts and certificates, in a fixed number of queries."""
     return list(db.session.scalars(
-        select(Enrollment).where(Enrollment.user_id == user.id).order_by(Enrollment.enrolled_at)
+        select(Enrollment).where(Enrollment.user_id == user.id)
+        .options(selectinload(Enrollment.cohort), selectinload(Enrollment.certificate))
+        .order_by(Enrollment.enrolled_at)
     ))
 
 
@@ -40,6 +45,14 @@ def enrollments_of_cohort(cohort: Cohort) -> list[Enrollment]:
     return list(db.session.scalars(
         select(Enrollment).where(Enrollment.cohort_id == cohort.id).order_by(Enrollment.enrolled_at)
     ))
+
+
+def certificate_of_user(user_id: int, certificate_id: int) -> Certificate | None:
+    """The certificate when it belongs to one of this user's enrolments (else None: the view answers 404)."""
+    return db.session.scalar(
+        select(Certificate).join(Enrollment, Enrollment.id == Certificate.enrollment_id)
+        .where(Certificate.id == certificate_id, Enrollment.user_id == user_id)
+    )
 
 
 def trainers() -> list[User]:

@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..accounts import outbox as outbox_mail
 from ..accounts import services as account_services
 from ..accounts.models import MailMessage, User
+from ..accounts.removal import open_requests
 from ..cohorts import services as cohort_services
 from ..cohorts.importing import import_learners, send_import_invitations
 from ..cohorts.models import Cohort, Enrollment
@@ -15,8 +27,10 @@ from ..core.errors import ValidationError
 from ..core.forms import show_error
 from ..core.permissions import roles_required
 from ..extensions import db
+from ..interop import lrs
+from ..learning.certificates import revoke_certificate
 from ..municipalities.services import active_municipalities
-from . import services
+from . import removal, services
 from .forms import CohortForm, EnrollForm, ImportForm, UserCreateForm, UserEditForm
 
 bp = Blueprint("admin", __name__)
@@ -27,6 +41,14 @@ def _municipality_choices(empty_label: str):
     return [("", empty_label)] + [(m.code, f"{m.name} ({m.code})") for m in active_municipalities()]
 
 
+def _wanted_state(name: str) -> bool:
+    """The on/off state a switch form asks for ("1" or "0"); anything else is a bad request."""
+    wanted = request.form.get(name)
+    if wanted not in ("0", "1"):
+        abort(400)
+    return wanted == "1"
+
+
 def _page() -> int:
     return min(max(request.args.get("page", 1, type=int) or 1, 1), 100_000)
 
@@ -35,7 +57,37 @@ def _page() -> int:
 @roles_required("admin")
 def index():
     counts, cohort_count, outbox_count = services.overview_counts()
-    return render_template("admin/index.html", counts=counts, cohort_count=cohort_count, outbox_count=outbox_count)
+    removal_count = len(open_requests())
+    return render_template("admin/index.html", counts=counts, cohort_count=cohort_count, outbox_count=outbox_count,
+                           removal_count=removal_count, xapi_pending=lrs.pending_count(),
+                           xapi_last_sent=lrs.last_sent_at(), lrs_configured=lrs.configured())
+
+
+@bp.get("/xapi.jsonl")
+@roles_required("admin")
+def xapi_export():
+    """Every xAPI statement as JSON lines, streamed (the same as `ebw xapi export`)."""
+    return Response(stream_with_context(lrs.export_lines()), mimetype="application/x-ndjson", headers={
+        "Content-Disposition": 'attachment; filename="xapi-statements.jsonl"', "Cache-Control": "no-store"})
+
+
+@bp.get("/verwijderverzoeken")
+@roles_required("admin")
+def removal_requests():
+    return render_template("admin/removal_requests.html", requests=open_requests())
+
+
+@bp.post("/verwijderverzoeken/<int:user_id>")
+@roles_required("admin")
+def removal_carry_out(user_id: int):
+    user = db.get_or_404(User, user_id)
+    if user.removal_requested_at is None or user.anonymised_at is not None:
+        flash(_("Voor dit account is geen open verzoek om te verwijderen."), "error")
+    else:
+        removal.carry_out_removal(user, actor=current_user)
+        db.session.commit()
+        flash(_("Het account is verwijderd. De aantallen in de rapportages blijven gelijk."), "success")
+    return redirect(url_for("admin.removal_requests"))
 
 
 @bp.get("/gebruikers")
@@ -101,15 +153,13 @@ def user_edit(user_id: int):
 @roles_required("admin")
 def user_toggle_active(user_id: int):
     user = db.get_or_404(User, user_id)
-    wanted = request.form.get("active")
-    if wanted not in ("0", "1"):
-        abort(400)
+    wanted = _wanted_state("active")
     if user.id == current_user.id:
         flash(_("Je kunt je eigen account niet uitzetten."), "error")
     else:
         # The form says which state it wants, so a double click cannot switch the account back.
-        if user.is_active_account != (wanted == "1"):
-            account_services.set_active(user, wanted == "1", actor=current_user)
+        if user.is_active_account != wanted:
+            account_services.set_active(user, wanted, actor=current_user)
             db.session.commit()
         flash(_("Account aangezet.") if user.is_active_account else _("Account uitgezet."), "success")
     return redirect(url_for("admin.user_edit", user_id=user.id))
@@ -184,6 +234,31 @@ def cohort_new_code(cohort_id: int):
     return redirect(url_for("admin.cohort_edit", cohort_id=cohort.id))
 
 
+@bp.post("/groepen/<int:cohort_id>/archief")
+@roles_required("admin")
+def cohort_archive(cohort_id: int):
+    cohort = db.get_or_404(Cohort, cohort_id)
+    # The form says which state it wants, so a double click cannot switch the cohort back.
+    cohort_services.set_archived(cohort, _wanted_state("archived"), actor=current_user)
+    db.session.commit()
+    flash(_("De groep is gearchiveerd. De inschrijfcode werkt niet meer.") if cohort.archived
+          else _("De groep is niet meer gearchiveerd. De inschrijfcode werkt weer."), "success")
+    return redirect(url_for("admin.cohort_edit", cohort_id=cohort.id))
+
+
+@bp.post("/gebruikers/<int:user_id>/certificaat/<int:certificate_id>/intrekken")
+@roles_required("admin")
+def certificate_revoke(user_id: int, certificate_id: int):
+    certificate = services.certificate_of_user(user_id, certificate_id)
+    if certificate is None:
+        abort(404)
+    revoke_certificate(certificate, actor=current_user)
+    db.session.commit()
+    flash(_("Certificaat %(code)s is ingetrokken. De controlepagina zegt nu dat het niet meer geldig is.",
+            code=certificate.code), "success")
+    return redirect(url_for("admin.user_edit", user_id=user_id))
+
+
 @bp.post("/groepen/<int:cohort_id>/inschrijven")
 @roles_required("admin")
 def cohort_enroll(cohort_id: int):
@@ -252,7 +327,21 @@ def outbox():
 @roles_required("admin")
 def outbox_message(message_id: int):
     message = db.get_or_404(MailMessage, message_id)
-    return render_template("admin/outbox_message.html", message=message)
+    return render_template("admin/outbox_message.html", message=message, body=outbox_mail.shown_body(message),
+                           has_link=message.kind in outbox_mail.LINK_KINDS)
+
+
+@bp.post("/mail/<int:message_id>/opnieuw")
+@roles_required("admin")
+def outbox_resend(message_id: int):
+    message = db.get_or_404(MailMessage, message_id)
+    if outbox_mail.resend(message, actor=current_user) is None:
+        flash(_("Niet opnieuw verstuurd: het account van %(email)s bestaat niet meer of staat uit.",
+                email=message.recipient), "error")
+    else:
+        flash(_("De mail is opnieuw verstuurd naar %(email)s.", email=message.recipient), "success")
+    db.session.commit()
+    return redirect(url_for("admin.outbox"))
 
 
 @bp.get("/logboek")

@@ -6,12 +6,14 @@ from wtforms import (
     BooleanField,
     DateField,
     EmailField,
+    IntegerField,
     PasswordField,
     SelectField,
     StringField,
     SubmitField,
+    TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, Length, ValidationError
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, ValidationError
 
 from ..accounts.forms import REQUIRED
 from ..accounts.models import JOB_DOMAINS
@@ -67,3 +69,28 @@ class RegisterForm(FlaskForm):
             raise ValidationError(
                 _l("Deze inschrijfcode kennen we niet. Controleer de code of vraag je trainer om de juiste code.")
             )
+
+
+class ReminderForm(FlaskForm):
+    template = TextAreaField(
+        _l("Tekst van de herinnering"), validators=[DataRequired(_l("Schrijf de tekst van de herinnering."))],
+        description=_l("Op de plekken {voornaam}, {nog_te_doen} en {einddatum} zet het systeem per deelnemer de "
+                       "voornaam, wat nog openstaat en de einddatum van de groep."),
+    )
+    preview = SubmitField(_l("Voorbeeld bekijken"))
+    send = SubmitField(_l("Versturen"))
+
+
+class ReminderSettingsForm(FlaskForm):
+    inactivity_days = IntegerField(
+        _l("Aandacht nodig na zoveel dagen zonder activiteit"),
+        validators=[InputRequired(_l("Vul een aantal dagen in.")),
+                    NumberRange(1, 365, _l("Kies een aantal dagen tussen 1 en 365."))],
+    )
+    reminder_pause_days = IntegerField(
+        _l("Geen nieuwe herinnering binnen zoveel dagen"),
+        validators=[InputRequired(_l("Vul een aantal dagen in.")),
+                    NumberRange(0, 90, _l("Kies een aantal dagen tussen 0 en 90."))],
+        description=_l("Een deelnemer die in deze periode al een herinnering kreeg, krijgt er niet nog een."),
+    )
+    save = SubmitField(_l("Instellingen opslaan"))

@@ -16,8 +16,8 @@ from ..accounts.services import (
     get_municipality,
     get_user_by_email,
     has_control_characters,
-    normalise_email,
     send_invitation,
+    valid_email,
 )
 from ..core.errors import ValidationError
 from ..extensions import db
@@ -76,9 +76,14 @@ def parse_rows(text: str) -> tuple[list[dict[str, str]], list[str]]:
             problems.append(_("naam is langer dan %(n)s tekens", n=MAX_NAME_LENGTH))
         elif has_control_characters(row["naam"]):
             problems.append(_("naam bevat onzichtbare tekens"))
-        email = normalise_email(row.get("email", ""))
-        if "@" not in email or " " in email or email.startswith("@") or email.endswith("@") or len(email) > 254:
-            problems.append(_("e-mailadres '%(e)s' is ongeldig", e=row.get("email", "")))
+        try:
+            email = valid_email(row.get("email", ""))
+        except ValidationError:
+            email = None
+            shown = "".join(ch if ch.isprintable() else "?" for ch in row.get("email", ""))[:100]
+            problems.append(_("e-mailadres '%(e)s' is ongeldig", e=shown))
+        if email is None:
+            pass  # reported above
         elif email in seen:
             problems.append(_("e-mailadres staat ook in rij %(n)s", n=seen[email]))
         else:

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 import secrets
+import uuid
 from datetime import date, datetime
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Column, ForeignKey, Numeric, String, Table, UniqueConstraint, case
+from sqlalchemy import Column, ForeignKey, Numeric, String, Table, Text, UniqueConstraint, case
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -59,6 +60,11 @@ class Cohort(db.Model):
     enrolment_code: Mapped[str] = mapped_column(String(9), unique=True, default=new_enrolment_code)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     archived: Mapped[bool] = mapped_column(default=False)
+    # Trainer settings: when a learner counts as inactive on the attention list, how long a reminder
+    # keeps a learner from getting another one, and the cohort's own reminder text (None: the default text).
+    inactivity_days: Mapped[int] = mapped_column(default=14, server_default="14")
+    reminder_pause_days: Mapped[int] = mapped_column(default=7, server_default="7")
+    reminder_template: Mapped[str | None] = mapped_column(Text)
 
     funding_municipality = relationship("Municipality", lazy="joined")
     trainers = relationship("User", secondary=cohort_trainer, order_by="User.name", lazy="selectin")
@@ -95,6 +101,8 @@ class Enrollment(db.Model):
     completed_at: Mapped[datetime | None]
     # Bumped by every summary refresh: pages rendered from this enrolment's progress are cached under it.
     progress_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    # The xAPI context registration of everything done in this enrolment.
+    registration: Mapped[str] = mapped_column(String(36), default=lambda: str(uuid.uuid4()))
 
     user = relationship("User", lazy="joined")
     cohort = relationship("Cohort", back_populates="enrollments")
@@ -147,3 +155,15 @@ class Attendance(db.Model):
     session_id: Mapped[int] = mapped_column(ForeignKey("contact_session.id", ondelete="CASCADE"), index=True)
     enrollment_id: Mapped[int] = mapped_column(ForeignKey("enrollment.id", ondelete="CASCADE"), index=True)
     present: Mapped[bool] = mapped_column(default=True)
+
+
+class Reminder(db.Model):
+    """A reminder e-mail a trainer sent to a learner (the mail itself is in the outbox)."""
+
+    __tablename__ = "reminder"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrollment_id: Mapped[int] = mapped_column(ForeignKey("enrollment.id", ondelete="CASCADE"), index=True)
+    sent_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    sent_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("mail_message.id", ondelete="SET NULL"))

@@ -8,11 +8,10 @@ from decimal import Decimal, InvalidOperation
 from flask import g, has_request_context
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import lazyload
 
 from ..accounts.models import User
-from ..accounts.services import create_user, get_municipality, get_user_by_email
+from ..accounts.services import get_municipality, get_user_by_email
 from ..core.audit import record_audit
 from ..core.errors import ValidationError
 from ..core.events import progress_changed
@@ -163,7 +162,17 @@ def regenerate_enrolment_code(cohort: Cohort, actor: User | None = None) -> str:
     return cohort.enrolment_code
 
 
+def set_archived(cohort: Cohort, archived: bool, actor: User | None = None) -> None:
+    """Archive a finished cohort (its enrolment code stops working; its records stay) or take it back."""
+    if cohort.archived == archived:
+        return
+    cohort.archived = archived
+    record_audit("cohort.archived" if archived else "cohort.unarchived", actor=actor, target=f"cohort:{cohort.id}")
+    db.session.flush()
+
+
 def find_cohort_by_code(code: str) -> Cohort | None:
+    """The cohort a learner may register for with this code: archived cohorts take no new learners."""
     cleaned = "".join(ch for ch in (code or "").upper() if ch.isalnum())
     if len(cleaned) != 8:
         return None
@@ -222,33 +231,58 @@ def current_enrollment(user: User) -> Enrollment | None:
     return db.session.scalar(_current_enrollment_query(user.id))
 
 
-_USER_WITH_ENROLLMENT = None
+_STATEMENTS: dict[str, object] = {}
 
 
-def _user_with_enrollment_statement():
-    """Built once: constructing a SELECT costs more than running it, and this one runs on every request."""
-    global _USER_WITH_ENROLLMENT
-    if _USER_WITH_ENROLLMENT is None:
-        _USER_WITH_ENROLLMENT = (
-            select(User, Enrollment)
-            .outerjoin(Enrollment, (Enrollment.user_id == User.id) & Enrollment.withdrawn_at.is_(None))
-            .where(User.id == bindparam("user_id"))
-            .order_by(Enrollment.enrolled_at.desc(), Enrollment.id.desc())
-            .limit(1)
-            .options(lazyload(User.municipality), lazyload(Enrollment.user))
+def _with_current_enrollment(statement):
+    return (
+        statement
+        .outerjoin(Enrollment, (Enrollment.user_id == User.id) & Enrollment.withdrawn_at.is_(None))
+        .order_by(Enrollment.enrolled_at.desc(), Enrollment.id.desc())
+        .limit(1)
+        .options(lazyload(User.municipality), lazyload(Enrollment.user))
+    )
+
+
+def _statement(name: str):
+    """Built once: constructing a SELECT costs more than running it, and these run on every request."""
+    if name not in _STATEMENTS:
+        from ..accounts.models import UserSession
+
+        _STATEMENTS.update(
+            user=_with_current_enrollment(select(User, Enrollment).where(User.id == bindparam("user_id"))),
+            session=_with_current_enrollment(
+                select(User, Enrollment, UserSession)
+                .join(UserSession, UserSession.user_id == User.id)
+                .where(UserSession.token_hash == bindparam("token_hash"))
+            ),
         )
-    return _USER_WITH_ENROLLMENT
+    return _STATEMENTS[name]
+
+
+def _remember_enrollment(user: User, found: Enrollment | None) -> None:
+    if has_request_context():
+        g._ebw_current_enrollment = (user.id, found)
 
 
 def load_user_with_enrollment(user_id: int) -> User | None:
     """The logged-in user and their current enrolment in one query: every learner page needs both."""
-    row = db.session.execute(_user_with_enrollment_statement(), {"user_id": user_id}).first()
+    row = db.session.execute(_statement("user"), {"user_id": user_id}).first()
     if row is None:
         return None
     user, found = row
-    if has_request_context():
-        g._ebw_current_enrollment = (user.id, found)
+    _remember_enrollment(user, found)
     return user
+
+
+def load_session_with_user(token_hash: str):
+    """(session row, user) for a session cookie's token hash, with the user's current enrolment, in one query."""
+    row = db.session.execute(_statement("session"), {"token_hash": token_hash}).first()
+    if row is None:
+        return None
+    user, found, session_row = row
+    _remember_enrollment(user, found)
+    return session_row, user
 
 
 # --- trainer views of a cohort ------------------------------------------------------------
@@ -292,7 +326,8 @@ def attention_reason(enrollment: Enrollment, cohort: Cohort, today: date | None 
         if today >= start + timedelta(days=NOT_STARTED_GRACE_DAYS):
             return _("Nog niet begonnen")
         return None
-    if enrollment.last_active_at and enrollment.last_active_at < now - timedelta(days=INACTIVE_DAYS):
+    inactive_days = cohort.inactivity_days or INACTIVE_DAYS
+    if enrollment.last_active_at and enrollment.last_active_at < now - timedelta(days=inactive_days):
         return _("Al %(n)s dagen niet actief", n=(now - enrollment.last_active_at).days)
     return None
 
@@ -363,27 +398,3 @@ def record_attendance(cohort: Cohort, session_id: int, present_ids: set[int], ac
         progress_changed.send(enrollment, cause=f"Aanwezigheid {session.title}")
     record_audit("cohort.attendance", actor=actor, target=f"cohort:{cohort.id}", session=session.id,
                  present=len(present_ids & {e.id for e in active}))
-
-
-# --- registration with an enrolment code ------------------------------------------------------
-
-
-def register_learner(
-    enrolment_code: str, name: str, email: str, municipality_code: str, job_domain: str, password: str
-):
-    """Self-registration with a cohort's enrolment code: a learner account plus its enrolment, or nothing."""
-    cohort = find_cohort_by_code(enrolment_code)
-    if cohort is None:
-        raise ValidationError(
-            _("Deze inschrijfcode kennen we niet. Controleer de code of vraag je trainer om de juiste code."),
-            "enrolment_code",
-        )
-    try:
-        user = create_user(
-            email, name, "learner", municipality_code=municipality_code, password=password, job_domain=job_domain
-        )
-        enrollment, _created = enroll(user, cohort, actor=user)
-        db.session.flush()
-    except IntegrityError:  # the same form sent twice at the same moment; the view rolls back
-        raise ValidationError(_("Er is al een account met dit e-mailadres."), "email") from None
-    return user, enrollment

@@ -4,23 +4,26 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user
+from flask_login import current_user
 
+from ..accounts.confirmation import find_confirmation
+from ..accounts.sessions import log_in, log_out
 from ..accounts.start import start_url_for
 from ..core.errors import ValidationError
 from ..core.forms import show_error
 from ..core.permissions import public, roles_required
 from ..extensions import db
 from ..municipalities.services import active_municipalities
-from . import services
+from . import registration, services
 from .forms import ContactSessionForm, RegisterForm
 
 bp = Blueprint("cohorts", __name__)
-# Self-registration with a cohort's enrolment code (/register): an account plus its enrolment.
+# Self-registration with a cohort's enrolment code (/register), confirmed by a mailed link that enrols.
 registration_bp = Blueprint("registration", __name__)
 
 
-def _load(cohort_id: int):
+def load_cohort(cohort_id: int):
+    """The cohort when the current user trains it (or is an admin); 404 otherwise."""
     cohort = services.get_cohort_for(current_user, cohort_id)
     if cohort is None:
         abort(404)
@@ -35,22 +38,10 @@ def index():
     return render_template("cohorts/index.html", cohorts=cohorts, counts=counts)
 
 
-@bp.get("/groepen/<int:cohort_id>")
-@roles_required("trainer", "admin")
-def cohort(cohort_id: int):
-    cohort = _load(cohort_id)
-    enrollments = services.cohort_enrollments(cohort)
-    attention = [(e, reason) for e in enrollments if (reason := services.attention_reason(e, cohort))]
-    from ..content import get_course
-
-    return render_template("cohorts/cohort.html", cohort=cohort, enrollments=enrollments, attention=attention,
-                           course=get_course())
-
-
 @bp.route("/groepen/<int:cohort_id>/bijeenkomsten", methods=["GET", "POST"])
 @roles_required("trainer", "admin")
 def sessions(cohort_id: int):
-    cohort = _load(cohort_id)
+    cohort = load_cohort(cohort_id)
     form = ContactSessionForm()
     if form.validate_on_submit():
         try:
@@ -71,7 +62,7 @@ def sessions(cohort_id: int):
 @bp.post("/groepen/<int:cohort_id>/bijeenkomsten/<int:session_id>/aanwezigheid")
 @roles_required("trainer", "admin")
 def attendance(cohort_id: int, session_id: int):
-    cohort = _load(cohort_id)
+    cohort = load_cohort(cohort_id)
     present = {int(v) for v in request.form.getlist("present") if v.isdigit()}
     try:
         services.record_attendance(cohort, session_id, present, actor=current_user)
@@ -96,7 +87,7 @@ def register():
     ]
     if form.validate_on_submit():
         try:
-            user, _enrollment = services.register_learner(
+            registration.register_learner(
                 form.enrolment_code.data,
                 form.name.data,
                 form.email.data,
@@ -109,7 +100,22 @@ def register():
             db.session.rollback()
             show_error(form, error, "email")
         else:
-            login_user(user)
-            flash(_("Welkom! Je account is gemaakt en je bent ingeschreven."), "success")
-            return redirect(start_url_for(user))
+            return render_template("accounts/register_sent.html", email=form.email.data)
     return render_template("accounts/register.html", form=form)
+
+
+@registration_bp.route("/registratie-bevestigen/<token>", methods=["GET", "POST"])
+@public
+def confirm_registration(token: str):
+    # GET only shows a button: mail scanners that open links confirm nothing.
+    if len(token) > 100 or find_confirmation(token) is None:
+        return render_template("accounts/confirm_invalid.html"), 410
+    if request.method == "POST":
+        user = registration.confirm_registration(token)
+        if current_user.is_authenticated:
+            log_out()
+        log_in(user)
+        db.session.commit()
+        flash(_("Je e-mailadres is bevestigd. Welkom! Je bent nu ingeschreven."), "success")
+        return redirect(start_url_for(user))
+    return render_template("accounts/confirm.html")

@@ -11,7 +11,7 @@ EXTENSION_KEY = "ebw_course"
 
 def init_app(app: Flask) -> None:
     """Load and render the course once; refuse to start on invalid content."""
-    from .loader import load_course_for_app
+    from .startup import load_course_for_app
 
     app.extensions[EXTENSION_KEY] = load_course_for_app(app)
 

@@ -10,8 +10,9 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from .keycheck import guess_report
-from .loader import content_root, database_check, load_course
+from .loader import load_course
 from .problems import errors, summary_line
+from .startup import content_root, database_check
 
 
 def check_content(root: Path) -> tuple[list, str]:
@@ -23,8 +24,6 @@ def check_content(root: Path) -> tuple[list, str]:
 
 
 def register(group: AppGroup) -> None:
-    from ..interop.gift import gift_group
-
     @group.command("check-content")
     @click.option("--dir", "content_dir", type=click.Path(file_okay=False, exists=True), default=None,
                   help="Map met de cursus (standaard EBW_CONTENT_DIR, de projectmap).")
@@ -66,5 +65,3 @@ def register(group: AppGroup) -> None:
                        err=True)
             sys.exit(1)
         click.echo("Geen enkele toets is te halen door alleen op de vorm van de antwoorden te letten.")
-
-    group.add_command(gift_group)

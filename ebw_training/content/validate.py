@@ -334,7 +334,7 @@ def check_database(course: Course, engine) -> list[Problem]:
     """Module slugs (and video names) that learners' records refer to but the course no longer has.
 
     A changed slug cuts learners off from their progress. Tables that do not exist are skipped; an
-    unreachable database raises (content/loader.database_check reports that as 'not checked').
+    unreachable database raises (content/startup.database_check reports that as 'not checked').
     """
     from sqlalchemy import inspect, text
 

@@ -16,16 +16,11 @@ class LineDict(dict):
 
     line: int = 0
     key_lines: dict[Any, int]
-    value_lines: dict[Any, int]
 
     def line_of(self, key: Any, default: int | None = None) -> int:
         """The line of `key`, else of the mapping itself."""
         lines = getattr(self, "key_lines", {})
         return lines.get(key, default if default is not None else self.line)
-
-    def value_line_of(self, key: Any) -> int:
-        lines = getattr(self, "value_lines", {})
-        return lines.get(key, self.line_of(key))
 
 
 class LineList(list):
@@ -52,7 +47,6 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
     result = LineDict()
     result.line = node.start_mark.line + 1
     result.key_lines = {}
-    result.value_lines = {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
         try:
@@ -65,7 +59,6 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
             loader.duplicate_keys.append((key, key_node.start_mark.line + 1))
         result[key] = loader.construct_object(value_node, deep=True)
         result.key_lines[key] = key_node.start_mark.line + 1
-        result.value_lines[key] = value_node.start_mark.line + 1
     return result
 
 
@@ -139,7 +132,6 @@ def _shift_lines(data: Any, offset: int) -> None:
     if isinstance(data, LineDict):
         data.line += offset
         data.key_lines = {k: v + offset for k, v in data.key_lines.items()}
-        data.value_lines = {k: v + offset for k, v in data.value_lines.items()}
         for value in data.values():
             _shift_lines(value, offset)
     elif isinstance(data, LineList):

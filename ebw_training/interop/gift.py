@@ -21,27 +21,20 @@ from __future__ import annotations
 
 import html
 import re
-import sys
 import unicodedata
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-import click
-import yaml
-from flask.cli import AppGroup
+from markdownify import markdownify
 
-from ..content.markdown import ContentMarkdown
-from ..content.problems import Problem
-from ..content.types import ID_PATTERN, QUESTION_TYPES, TRUE_FALSE_TEXTS
-from ..content.validate import check_duplicate_ids, check_question_type, check_quiz_fields
-from ..content.yamlutil import line_of, load_yaml
+from ..content.types import ID_PATTERN, TRUE_FALSE_TEXTS
 
 # Escapes are swapped for private-use characters while the structure is parsed.
 _ESCAPES = {"\\": "\ue000", "~": "\ue001", "=": "\ue002", "#": "\ue003", "{": "\ue004", "}": "\ue005", ":": "\ue006"}
 _NEWLINE = "\ue007"
 _RESTORE = {v: k for k, v in _ESCAPES.items()} | {_NEWLINE: "\n"}
 _FORMATS = ("markdown", "html", "plain", "moodle")
+_FORMAT_MARKER = re.compile(r"^\[(markdown|html|plain|moodle)\]", re.IGNORECASE)
 _WEIGHT = re.compile(r"^%(-?\d+(?:[.,]\d+)?)%")
 _TRUE_FALSE = re.compile(r"^(T|TRUE|F|FALSE)$", re.IGNORECASE)
 _EBW_COMMENT = re.compile(r"^//\s*ebw:(\w+)\s*(.*)$")
@@ -62,6 +55,7 @@ class GiftWarning:
     title: str
     line: int
     message: str
+    must_fix: bool = False  # the author must change the imported quiz before it can be used
 
     def __str__(self) -> str:
         title = f" '{self.title}'" if self.title else ""
@@ -104,18 +98,27 @@ def _restore(text: str) -> str:
     return "".join(_RESTORE.get(ch, ch) for ch in text)
 
 
-def _html_to_text(text: str) -> str:
-    text = re.sub(r"(?i)<br\s*/?>", "\n", text)
-    text = re.sub(r"(?i)</p\s*>", "\n\n", text)
-    text = re.sub(r"<[^>]+>", "", text)
-    return html.unescape(text).strip()
+def _html_to_markdown(text: str) -> str:
+    """HTML as Moodle writes it to Markdown: emphasis, lists, links and line breaks survive, tags do not."""
+    converted = markdownify(text, heading_style="ATX", bullets="-", newline_style="backslash",
+                            strip=["img", "script", "style", "span", "font", "div"])
+    return re.sub(r"\n{3,}", "\n\n", converted).strip()
 
 
 def _clean(text: str, fmt: str) -> str:
-    """Protected GIFT text to our Markdown text."""
+    """Protected GIFT text to our Markdown text.
+
+    A format marker (`[html]`, `[moodle]`, `[plain]`, `[markdown]`) at the start of this piece of text (a question
+    text, an answer or a feedback) overrides the question's format, as in Moodle's own exports.
+    """
     value = _restore(text).strip()
+    marker = _FORMAT_MARKER.match(value)
+    if marker:
+        fmt, value = marker.group(1).lower(), value[marker.end():].strip()
     if fmt == "html" or (fmt == "moodle" and re.search(r"<[a-zA-Z/][^>]*>", value)):
-        value = _html_to_text(value)
+        value = _html_to_markdown(value)
+    elif fmt != "markdown":
+        value = html.unescape(value) if fmt == "moodle" else value
     lines = [line.rstrip() for line in value.split("\n")]
     return "\n".join(lines).strip()
 
@@ -226,8 +229,8 @@ def parse_gift(source: str, *, name: str = "") -> GiftImport:
         start = rest.find("{")
         offset_base = protected.find(rest) if rest else 0
 
-        def warn(message: str, _n: int = number, _t: str = title, _l: int = block.line) -> None:
-            result.warnings.append(GiftWarning(_n, _t, _l, message))
+        def warn(message: str, _n: int = number, _t: str = title, _l: int = block.line, must_fix=False) -> None:
+            result.warnings.append(GiftWarning(_n, _t, _l, message, must_fix))
 
         if start < 0:
             if "}" in rest:
@@ -247,8 +250,7 @@ def parse_gift(source: str, *, name: str = "") -> GiftImport:
             line = _line_of_offset(block, protected, offset_base + finish)
             raise GiftError(line, "Een vraag heeft maar één blok antwoorden tussen '{' en '}'.")
         prompt = _clean(before, fmt)
-        if _clean(after, fmt):
-            prompt = f"{prompt} _____ {_clean(after, fmt)}".strip()
+        trailing = _clean(after, fmt)
         body = body.strip()
         explanation = ""
         if "####" in body:
@@ -286,12 +288,16 @@ def parse_gift(source: str, *, name: str = "") -> GiftImport:
         if question is None:
             result.skipped += 1
             continue
-        if fmt == "html":
-            warn("de tekst stond in HTML-opmaak en is omgezet naar gewone tekst; controleer de opmaak.")
+        if trailing:
+            warn(f"na de antwoorden staat nog tekst ('{trailing}'), zoals bij een ontbrekend-woordvraag in Moodle. "
+                 "Die tekst is niet in de vraag gezet: schrijf de vraag zo dat hij zonder die tekst klopt.",
+                 must_fix=True)
         qid = _question_id(title, number, used_ids)
         used_ids.add(qid)
         ordered: dict[str, Any] = {"id": qid, "type": question["type"], "prompt": prompt,
                                    "options": question["options"]}
+        if question.get("distractors"):
+            ordered["distractors"] = question["distractors"]
         if question["type"] == "matching" and block.feedback:
             for index, option in enumerate(ordered["options"], start=1):
                 if block.feedback.get(index):
@@ -325,7 +331,9 @@ def _question_id(title: str, number: int, used: set[str]) -> str:
 
 
 def _parse_matching(block: _Block, protected: str, body: str, fmt: str, warn) -> dict[str, Any]:
+    """Pairs `=left -> right`; an answer without a left side (`= -> Chat`) is a distractor."""
     options = []
+    distractors = []
     for marker, text in _split_answers(body):
         if marker != "=" or "->" not in text:
             where = protected.find(marker + text)
@@ -334,11 +342,17 @@ def _parse_matching(block: _Block, protected: str, body: str, fmt: str, warn) ->
                                   "'=links -> rechts'.")
         left, right = text.split("->", 1)
         right, feedback = _feedback_split(right)
+        if not _clean(left, fmt):
+            distractors.append(_clean(right, fmt))
+            continue
         option = {"text": _clean(left, fmt), "match": _clean(right, fmt)}
         if feedback.strip():
             option["feedback"] = _clean(feedback, fmt)
         options.append(option)
-    return {"type": "matching", "options": options}
+    question: dict[str, Any] = {"type": "matching", "options": options}
+    if distractors:
+        question["distractors"] = distractors
+    return question
 
 
 def _parse_choice(body: str, fmt: str, warn) -> dict[str, Any]:
@@ -417,6 +431,8 @@ def _question_to_gift(q: dict[str, Any]) -> list[str]:
     if qtype == "matching":
         for option in options:
             out.append(f"  ={escape_gift(option['text'])} -> {escape_gift(option['match'])}")
+        for distractor in q.get("distractors") or []:
+            out.append(f"  = -> {escape_gift(distractor)}")
     elif qtype == "single":
         for option in options:
             marker = "=" if option["correct"] else "~"
@@ -434,148 +450,3 @@ def _question_to_gift(q: dict[str, Any]) -> list[str]:
         out.append(f"  {explanation}")
     out.append("}")
     return out
-
-
-# --------------------------------------------------------------------------------------------------------------------
-# Our quiz files
-
-
-def read_quiz(path: Path, rel: str | None = None) -> tuple[dict[str, Any] | None, list[Problem]]:
-    """A quiz file as plain data in our field order, checked like check-content does; None on errors."""
-    rel = rel or path.as_posix()
-    data, problems = load_yaml(path.read_text(encoding="utf-8").lstrip("\ufeff"), rel)
-    if data is None:
-        return None, problems or [Problem(rel, 1, "Het bestand is leeg.")]
-    problems = problems + check_quiz_fields(data, rel)
-    md = ContentMarkdown()
-    questions = []
-    raw_questions = data.get("questions") if isinstance(data, dict) and isinstance(data.get("questions"), list) else []
-    ids = []
-    for index, raw in enumerate(raw_questions):
-        line = line_of(raw_questions, index)
-        found = check_question_type(raw, rel, line)
-        problems += found
-        if found:
-            continue
-        question, found = QUESTION_TYPES[raw["type"]].parse(raw, path=rel, line=line, markdown=md)
-        problems += found
-        if question is None:
-            continue
-        ids.append((question.id, line))
-        questions.append(question_dict(question))
-    problems += check_duplicate_ids(ids, rel)
-    if any(p.is_error for p in problems):
-        return None, problems
-    quiz = {"title": str(data["title"]).strip(), "pass_mark": float(data.get("pass_mark", 0.7)),
-            "shuffle": bool(data.get("shuffle", False)), "questions": questions}
-    return quiz, problems
-
-
-def question_dict(question) -> dict[str, Any]:
-    """A parsed Question as the plain mapping our YAML holds (for comparing and writing)."""
-    options = []
-    for option in question.options:
-        if question.type == "matching":
-            item = {"text": option.text, "match": option.match}
-            if option.feedback:
-                item["feedback"] = option.feedback
-        else:
-            item = {"text": option.text, "correct": option.correct, "feedback": option.feedback}
-        options.append(item)
-    out: dict[str, Any] = {"id": question.id, "type": question.type, "prompt": question.prompt, "options": options}
-    if question.explanation:
-        out["explanation"] = question.explanation
-    return out
-
-
-class _Dumper(yaml.SafeDumper):
-    """Indents list items under their key, as the hand-written quiz files do."""
-
-    def increase_indent(self, flow: bool = False, indentless: bool = False):
-        return super().increase_indent(flow, False)
-
-
-def _str_representer(dumper: yaml.SafeDumper, value: str):
-    if "\n" in value:
-        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value)
-
-
-_Dumper.add_representer(str, _str_representer)
-
-
-def quiz_to_yaml(quiz: dict[str, Any]) -> str:
-    text = yaml.dump(quiz, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=110,
-                     default_flow_style=False, indent=2)
-    # A blank line between questions, as in the hand-written quizzes.
-    return re.sub(r"\n(  - id: )", r"\n\n\1", text).replace("questions:\n\n", "questions:\n")
-
-
-def check_quiz_text(text: str, rel: str) -> list[Problem]:
-    """Problems check-content would report for this quiz text (used after an import)."""
-    import tempfile
-
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "quiz.yaml"
-        path.write_text(text, encoding="utf-8")
-        _quiz, problems = read_quiz(path, rel)
-    return problems
-
-
-# --------------------------------------------------------------------------------------------------------------------
-# Commands
-
-gift_group = AppGroup("gift", help="Toetsvragen uitwisselen met Moodle in het GIFT-formaat.")
-
-
-@gift_group.command("import")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False))
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
-              help="Het toetsbestand dat wordt gemaakt, zoals quizzes/NAAM.yaml.")
-@click.option("--title", default=None, help="Titel van de toets (anders uit het GIFT-bestand).")
-@click.option("--force", is_flag=True, help="Overschrijf een bestaand toetsbestand.")
-def import_command(file: str, output: str, title: str | None, force: bool) -> None:
-    """Lees een GIFT-bestand (Moodle) in als toets van de leeromgeving."""
-    out = Path(output)
-    if out.exists() and not force:
-        click.echo(f"Fout: {output} bestaat al. Gebruik --force om het te overschrijven.", err=True)
-        sys.exit(1)
-    try:
-        source = Path(file).read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        click.echo(f"{file}:1: het bestand is geen UTF-8-tekst.", err=True)
-        sys.exit(1)
-    try:
-        result = parse_gift(source, name=out.stem)
-    except GiftError as error:
-        click.echo(f"{file}:{error.line}: {error.message}", err=True)
-        sys.exit(1)
-    for warning in result.warnings:
-        click.echo(f"{file}: {warning}", err=True)
-    if title:
-        result.quiz["title"] = title
-    if not result.imported:
-        click.echo("Fout: geen enkele vraag kon worden geïmporteerd; er is niets geschreven.", err=True)
-        sys.exit(1)
-    text = quiz_to_yaml(result.quiz)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(text, encoding="utf-8")
-    for problem in check_quiz_text(text, output):
-        click.echo(f"{problem} (verbeter dit in {output})", err=True)
-    click.echo(f"{result.imported} vragen geïmporteerd naar {output}"
-               + (f"; {result.skipped} overgeslagen (zie hierboven)." if result.skipped else "."))
-
-
-@gift_group.command("export")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False))
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="Het GIFT-bestand.")
-def export_command(file: str, output: str) -> None:
-    """Schrijf een toets van de leeromgeving als GIFT-bestand (voor Moodle)."""
-    quiz, problems = read_quiz(Path(file), file)
-    for problem in problems:
-        click.echo(str(problem), err=True)
-    if quiz is None:
-        click.echo("Fout: de toets heeft fouten; verbeter die eerst (zie hierboven).", err=True)
-        sys.exit(1)
-    Path(output).write_text(quiz_to_gift(quiz, source=Path(file).name), encoding="utf-8")
-    click.echo(f"{len(quiz['questions'])} vragen geëxporteerd naar {output}.")

@@ -11,6 +11,7 @@ from sqlalchemy.orm import contains_eager
 from ..cohorts.models import Enrollment
 from ..content import get_course
 from ..content.course import Course
+from ..core.audit import record_audit
 from ..core.errors import ValidationError
 from ..core.formatting import minutes_to_hours
 from ..extensions import db
@@ -83,6 +84,17 @@ def issue_certificate(enrollment: Enrollment, course: Course | None = None) -> C
             db.session.expire(enrollment, ["certificate"])
             return certificate
     raise RuntimeError("Could not find a free certificate code")  # pragma: no cover - 32^8 codes
+
+
+def revoke_certificate(certificate: Certificate, actor=None) -> None:
+    """Withdraw a certificate (issued in error, say): the verify page then says it is revoked, exports leave it
+    out, and it is never issued again for this enrolment. Revoking twice keeps the first date."""
+    if certificate.revoked_at is not None:
+        return
+    certificate.revoked_at = utcnow()
+    record_audit("certificate.revoked", actor=actor, target=f"certificate:{certificate.code}",
+                 enrollment=certificate.enrollment_id)
+    db.session.flush()
 
 
 def find_certificate(code: str | None) -> Certificate | None:

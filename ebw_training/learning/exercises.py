@@ -15,6 +15,7 @@ from ..content.exercise_kinds import EXERCISE_KINDS
 from ..core.errors import ValidationError
 from ..extensions import db
 from ..timeutil import utcnow
+from . import events
 from .activities import EXERCISE_DONE
 from .intervention import intervention_for, snapshot
 from .models import ExerciseAnswer, PendingDraft
@@ -95,6 +96,7 @@ def submit_exercise(enrollment: Enrollment, module: Module, answers: Mapping[str
     if module.exercise.shows_intervention:
         row.intervention = snapshot(intervention_for(enrollment))
     db.session.flush()
+    events.exercise_submitted.send(enrollment, module=module, answer=row)
     refresh_enrollment_summary(enrollment, cause="Oefening ingeleverd")
     return row
 

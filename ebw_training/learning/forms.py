@@ -26,22 +26,29 @@ def _serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.secret_key, salt=OWNER_SALT)
 
 
-def owner_token(user_id: int, module_slug: str) -> str:
-    """A signed "this form belongs to learner N, module M", so typed answers can be kept for the right learner
-    when they arrive after the session has gone (and never end up in somebody else's draft)."""
-    return _serializer().dumps([user_id, module_slug])
+def owner_token(user_id: int, module_slug: str, session_id: int | None) -> str:
+    """A signed "this form belongs to learner N, module M, made in server-side session S", so typed answers can be
+    kept for the right learner when they arrive after the session has gone (and never end up in somebody else's
+    draft). The session binding means only the browser the form was made in can have its answers kept."""
+    return _serializer().dumps([user_id, module_slug, session_id])
 
 
-def owner_from_token(token: str | None, module_slug: str) -> int | None:
+def read_owner_token(token: str | None, module_slug: str) -> tuple[int, int | None] | None:
+    """(learner id, session id) of a valid token for this module; None for anything else."""
     if not token or len(token) > 500:
         return None
     try:
-        user_id, slug = _serializer().loads(token, max_age=OWNER_MAX_AGE)
+        user_id, slug, session_id = _serializer().loads(token, max_age=OWNER_MAX_AGE)
     except (BadSignature, ValueError, TypeError):
         return None
     if slug != module_slug or not isinstance(user_id, int):
         return None
-    return user_id
+    return user_id, session_id if isinstance(session_id, int) else None
+
+
+def owner_from_token(token: str | None, module_slug: str) -> int | None:
+    loaded = read_owner_token(token, module_slug)
+    return loaded[0] if loaded else None
 
 
 def fields_from_json(payload: Any) -> MultiDict | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
@@ -37,6 +38,10 @@ class VideoProgress(db.Model):
     watched_at: Mapped[datetime | None]
     content_version: Mapped[str] = mapped_column(String(64))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # When the video page was last opened and how many seconds were covered then: coverage added since
+    # can grow no faster than the clock at the player's fastest playback rate.
+    opened_at: Mapped[datetime | None]
+    covered_at_open: Mapped[float] = mapped_column(default=0.0, server_default="0")
 
 
 class QuizAttempt(db.Model):
@@ -121,6 +126,10 @@ class Certificate(db.Model):
     study_hours: Mapped[float]
     content_version: Mapped[str] = mapped_column(String(64))
     revoked_at: Mapped[datetime | None]
+    # The holder's account was removed at their request: the certificate was issued, the data is gone.
+    holder_removed_at: Mapped[datetime | None]
+    # Salt of the hashed e-mail in the Open Badges assertion (kept, so the hash stays the same).
+    badge_salt: Mapped[str] = mapped_column(String(32), default=lambda: secrets.token_hex(16))
 
     enrollment = relationship("Enrollment", back_populates="certificate")
 

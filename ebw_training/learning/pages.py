@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from ..cohorts.models import Enrollment
 from ..content.course import Module
 from ..core.errors import ValidationError
+from . import events
 from .models import PageRead
 from .progress import refresh_enrollment_summary
 from .storage import insert_ignore, lock_enrollment
@@ -20,5 +21,6 @@ def mark_page_read(enrollment: Enrollment, module: Module, number: int) -> bool:
     created = insert_ignore(PageRead, {"enrollment_id": enrollment.id, "module_slug": module.slug,
                                         "page_number": number, "content_version": module.version or "onbekend"})
     if created:
+        events.page_read.send(enrollment, module=module, page=next(p for p in module.pages if p.number == number))
         refresh_enrollment_summary(enrollment, cause=f"Pagina {number} gelezen")
     return bool(created)

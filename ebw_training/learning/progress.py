@@ -21,6 +21,7 @@ from ..core.events import progress_changed
 from ..core.formatting import minutes_to_hours, round_half_up
 from ..extensions import db
 from ..timeutil import utcnow
+from . import events
 from .activities import ACTIVITIES, EXERCISE_DONE, TODO_ORDER
 from .certificates import issue_certificate
 from .documents import exercise_status_text
@@ -329,9 +330,11 @@ def load_progress(enrollment: Enrollment, course: Course | None = None) -> Cours
     )
 
 
-def _event(enrollment: Enrollment, scope: str, slug: str | None, status: str, reason: str, version: str) -> None:
+def _event(enrollment: Enrollment, scope: str, slug: str | None, status: str, reason: str, version: str,
+           module: Module | None = None) -> None:
     db.session.add(CompletionEvent(enrollment_id=enrollment.id, scope=scope, module_slug=slug, status=status,
                                    reason=reason[:200], content_version=version or "onbekend"))
+    events.completion_changed(enrollment, scope, status, module)
 
 
 def _record_status_changes(enrollment: Enrollment, progress: CourseProgress, cause: str | None) -> bool:
@@ -341,18 +344,21 @@ def _record_status_changes(enrollment: Enrollment, progress: CourseProgress, cau
         version = mp.module.version
         if mp.complete:
             if mp.recorded is None:
-                _event(enrollment, "module", mp.slug, "started", cause or "Eerste activiteit in deze module", version)
+                _event(enrollment, "module", mp.slug, "started", cause or "Eerste activiteit in deze module", version,
+                       mp.module)
             if mp.recorded != "completed":
-                _event(enrollment, "module", mp.slug, "completed", mp.completion_reason(), version)
+                _event(enrollment, "module", mp.slug, "completed", mp.completion_reason(), version, mp.module)
                 mp.recorded = "completed"
                 changed = True
         elif mp.recorded == "completed":
             _event(enrollment, "module", mp.slug, "reopened",
-                   "Oefening teruggegeven door de trainer: pas je antwoorden aan en lever opnieuw in", version)
+                   "Oefening teruggegeven door de trainer: pas je antwoorden aan en lever opnieuw in", version,
+                   mp.module)
             mp.recorded = "reopened"
             changed = True
         elif mp.recorded is None and mp.started:
-            _event(enrollment, "module", mp.slug, "started", cause or "Eerste activiteit in deze module", version)
+            _event(enrollment, "module", mp.slug, "started", cause or "Eerste activiteit in deze module", version,
+                   mp.module)
             mp.recorded = "started"
             changed = True
     course = progress.course

@@ -19,6 +19,7 @@ from ..content.draw import compose, shown_questions
 from ..content.types import QUESTION_TYPES
 from ..core.errors import ValidationError
 from ..extensions import db
+from . import events
 from .models import QuizAttempt
 from .progress import refresh_enrollment_summary
 from .storage import insert_ignore, lock_enrollment
@@ -130,6 +131,7 @@ def submit_quiz(enrollment: Enrollment, module: Module, form, token: str | None)
     })
     attempt = _own_attempt(attempt_by_token(token), enrollment, module)
     if created:
+        events.quiz_submitted.send(enrollment, module=module, attempt=attempt)
         refresh_enrollment_summary(
             enrollment, cause=f"Toets gemaakt: {round(score * 100)}%" + (" (gehaald)" if passed else "")
         )

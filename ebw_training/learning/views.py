@@ -14,6 +14,7 @@ from flask import Blueprint, abort, flash, jsonify, redirect, render_template, r
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..accounts.sessions import browser_session_id
 from ..cohorts.services import current_enrollment
 from ..content import get_course
 from ..content.course import Module
@@ -128,6 +129,8 @@ def video(enrollment, slug: str):
     module = module_or_404(slug)
     if module.video is None:
         abort(404)
+    video_service.open_video(enrollment, module)
+    db.session.commit()
     progress = progress_service.load_progress(enrollment).module(slug)
     return render_template("learning/video.html", module=module, video=module.video, progress=progress,
                            embed_url=module.video.embed_url,
@@ -278,7 +281,7 @@ def _render_exercise(enrollment, module: Module, answers: dict | None = None, er
         "learning/exercise.html", module=module, exercise=exercise, row=row, fields=fields, locked=locked,
         error_links=error_links, pending=pending, pending_rows=pending_rows,
         status_text=documents.status_text(row, module.requires_review) if row is not None else None,
-        owner=owner_token(current_user.id, module.slug),
+        owner=owner_token(current_user.id, module.slug, browser_session_id()),
         draft_key=hashlib.sha256(f"{current_user.pseudonym}:{module.slug}".encode()).hexdigest()[:24],
         saved_at_ms=int(local(saved_at).timestamp() * 1000) if saved_at else 0,
         nav=step_links(module, "exercise"), intervention=intervention_service.described_rows(intervention),

@@ -91,7 +91,7 @@ def _os_user() -> str | None:
         import getpass
 
         return getpass.getuser()
-    except Exception:  # noqa: BLE001 - no login name in some containers; the record stays valid
+    except Exception:  # no login name in some containers; the record stays valid
         return None
 
 

@@ -238,7 +238,7 @@ def export_to_tempfile(kind: str, fmt: str, scope: Scope, filters: ReportFilter,
     path = Path(directory) / filename
     try:
         result = export_to_path(kind, fmt, scope, filters, path, actor_id=actor_id, via=via)
-        handle = open(path, "rb")  # noqa: SIM115 - handed to the response, which closes it
+        handle = open(path, "rb")  # handed to the response, which closes it
     finally:
         path.unlink(missing_ok=True)
         os.rmdir(directory)

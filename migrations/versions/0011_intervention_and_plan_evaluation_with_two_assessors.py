@@ -1,7 +1,7 @@
 """The learner's intervention, the snapshot with a handed-in exercise, the colleague's assessment and the agreed result
 
 Revision ID: 0011
-Revises: 0007
+Revises: 0010
 Create Date: 2026-12-02 18:21:35.801755
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0011'
-down_revision = '0007'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 

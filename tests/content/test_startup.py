@@ -9,7 +9,7 @@ import pytest
 
 from ebw_training import create_app
 from ebw_training.content import EXTENSION_KEY, get_course
-from ebw_training.content.loader import PROBLEMS_KEY, ContentError
+from ebw_training.content.startup import PROBLEMS_KEY, ContentError
 from ebw_training.extensions import db
 
 from .conftest import build_course

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
@@ -138,6 +140,20 @@ def enrollment(course):
     enrollment = make_enrollment(learner, make_cohort(name="Groep Amstelland"))
     db.session.commit()
     return enrollment
+
+
+def open_video_earlier(enrollment, module, minutes: int = 60) -> None:
+    """The learner opened the module's video page `minutes` ago: coverage grows no faster than the clock."""
+    from sqlalchemy import select
+
+    from ebw_training.learning import video as video_service
+    from ebw_training.learning.models import VideoProgress
+
+    video_service.open_video(enrollment, module)
+    row = db.session.scalar(select(VideoProgress).where(VideoProgress.enrollment_id == enrollment.id,
+                                                        VideoProgress.video == module.video.name))
+    row.opened_at -= timedelta(minutes=minutes)
+    db.session.commit()
 
 
 def form(**fields) -> MultiDict:

@@ -24,7 +24,7 @@ from ebw_training.learning.models import ExerciseAnswer, PageRead, PendingDraft,
 from ebw_training.timeutil import utcnow
 
 from ..factories import make_cohort, make_enrollment, make_learner
-from .conftest import RIGHT_ANSWERS, WRONG_ANSWERS, quiz_form
+from .conftest import RIGHT_ANSWERS, WRONG_ANSWERS, open_video_earlier, quiz_form
 from .test_services import CHECKLIST_DONE, FORMAT_DONE, complete_alfa
 
 
@@ -165,6 +165,7 @@ def test_video_page_has_captions_on_by_default_and_the_transcript(learner_client
 
 
 def test_video_progress_endpoint(learner_client, enrollment, course):
+    open_video_earlier(enrollment, course.module("alfa"))
     response = learner_client.post("/modules/alfa/video/voortgang", json={"segments": [[0, 50]]})
     assert response.status_code == 200
     assert response.get_json() == {"ok": True, "coverage": 50, "watched": False,
