@@ -350,3 +350,10 @@ def test_the_invitation_goes_over_smtp_and_the_kept_copy_hides_the_links(app, cl
     stored = db.session.scalar(select(MailMessage).where(MailMessage.recipient == "collega@example.nl"))
     assert stored.transport == "smtp" and "/collega/[verborgen]" in stored.body
     assert answer_link not in stored.body
+
+
+def test_the_learners_own_data_holds_the_intervention(client, learner):
+    describe(client)
+    data = client.get("/mijn-gegevens.json").get_json()
+    [intervention] = data["enrollments"][0]["intervention"]
+    assert intervention["name"] == "Training weerbaar opvoeden" and intervention["phase"] == "plan"
