@@ -33,6 +33,6 @@ class InviteForm(FlaskForm):
     email = EmailField(_l("E-mailadres van je collega"),
                        validators=[DataRequired(REQUIRED), Email(_l("Vul een geldig e-mailadres in, zoals "
                                                                     "naam@gemeente.nl.")), Length(max=254)],
-                       description=_l("We sturen je collega één keer een e-mail met een link. We bewaren het "
-                                      "e-mailadres niet."))
+                       description=_l("We sturen je collega één keer een e-mail met een link. Het e-mailadres "
+                                      "bewaren we alleen bij die e-mail."))
     submit = SubmitField(_l("Uitnodiging versturen"))

@@ -15,7 +15,8 @@ class PeerReview(db.Model):
     """One invitation to a colleague, and the colleague's answers (personal data of the colleague).
 
     Only hashes of the two links are kept (the answer link, used once, and the withdrawal link). The colleague's
-    e-mail address is used to send the invitation and is not stored here. Withdrawing deletes the answers.
+    e-mail address is only in the sent invitation (`mail_id`, the outbox copy, removed with the other mail after
+    the retention period). Withdrawing deletes the answers and that copy.
     """
 
     __tablename__ = "peer_review"
@@ -28,6 +29,7 @@ class PeerReview(db.Model):
     intervention: Mapped[dict | None] = mapped_column(JSON)  # the description the colleague was shown
     answers: Mapped[dict | None] = mapped_column(JSON)
     content_version: Mapped[str] = mapped_column(String(64))
+    mail_id: Mapped[int | None] = mapped_column(ForeignKey("mail_message.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime]
     answered_at: Mapped[datetime | None]

@@ -16,9 +16,10 @@ from datetime import timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from ..accounts.mail import send_mail
+from ..accounts.models import MailMessage
 from ..cohorts.models import Enrollment
 from ..content.course import Exercise, Module
 from ..content.exercise_kinds import MAX_ANSWER_CHARS
@@ -48,7 +49,7 @@ def invite_days() -> int:
 def retention_text() -> str:
     return _("We bewaren je antwoorden zolang de deelnemer de training volgt, en daarna nog zo lang als de "
              "trainingsgegevens van de deelnemer bewaard worden (%(days)s dagen na het einde van de training). Je "
-             "kunt je antwoorden altijd eerder intrekken.", days=current_app.config["EBW_RETENTION_DAYS"])
+             "kunt je antwoorden altijd eerder intrekken; dan verwijderen we ook deze e-mail.", days=current_app.config["EBW_RETENTION_DAYS"])
 
 
 def invite_colleague(enrollment: Enrollment, module: Module, email: str) -> PeerReview:
@@ -77,14 +78,15 @@ def invite_colleague(enrollment: Enrollment, module: Module, email: str) -> Peer
         "%(link)s\n\n"
         "Je ziet alleen de korte beschrijving van de interventie en de checklist.\n\n"
         "Wat bewaren we? Je antwoorden en toelichtingen bij de checklist, en de datum waarop je ze gaf. Niet je naam "
-        "en niet je e-mailadres. Alleen %(name)s ziet je antwoorden. %(retention)s\n\n"
+        "en niet je e-mailadres (dat staat alleen bij deze e-mail). Alleen %(name)s ziet je antwoorden. %(retention)s\n\n"
         "Je antwoorden intrekken? Gebruik deze link:\n%(withdraw)s\n\n"
         "Let op: schrijf nooit over personen die mogelijk radicaliseren. Beoordeel alleen het plan.\n",
         name=learner.name, date=dutch_date(review.expires_at), link=external_url("dossier.colleague", token=token),
         retention=retention_text(),
         withdraw=external_url("dossier.colleague_withdraw", token=withdraw_token(token)),
     )
-    send_mail(email.strip(), _("Verzoek: beoordeel samen een plan (training Evidence Based Werken)"), body)
+    review.mail_id = send_mail(email.strip(), _("Verzoek: beoordeel samen een plan (training Evidence Based "
+                                                "Werken)"), body).id
     record_audit("peer_review.invited", target=f"enrollment:{enrollment.id}", review=review.id)
     return review
 
@@ -131,6 +133,9 @@ def withdraw(review: PeerReview) -> None:
     review.answers = None
     review.intervention = None
     review.withdrawn_at = utcnow()
+    if review.mail_id is not None:  # the sent invitation holds the colleague's e-mail address
+        db.session.execute(delete(MailMessage).where(MailMessage.id == review.mail_id))
+        review.mail_id = None
     db.session.flush()
 
 

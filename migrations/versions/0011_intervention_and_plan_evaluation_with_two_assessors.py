@@ -39,11 +39,13 @@ def upgrade():
     sa.Column('intervention', sa.JSON(), nullable=True),
     sa.Column('answers', sa.JSON(), nullable=True),
     sa.Column('content_version', sa.String(length=64), nullable=False),
+    sa.Column('mail_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('expires_at', sa.DateTime(), nullable=False),
     sa.Column('answered_at', sa.DateTime(), nullable=True),
     sa.Column('withdrawn_at', sa.DateTime(), nullable=True),
     sa.ForeignKeyConstraint(['enrollment_id'], ['enrollment.id'], name=op.f('fk_peer_review_enrollment_id_enrollment'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['mail_id'], ['mail_message.id'], name=op.f('fk_peer_review_mail_id_mail_message'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_peer_review')),
     sa.UniqueConstraint('token_hash', name=op.f('uq_peer_review_token_hash')),
     sa.UniqueConstraint('withdraw_hash', name=op.f('uq_peer_review_withdraw_hash'))

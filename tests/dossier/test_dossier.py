@@ -317,6 +317,8 @@ def test_the_colleague_withdraws_their_answers(app, client, learner):
     assert "Je antwoorden zijn verwijderd." in html
     review = db.session.scalar(select(PeerReview).execution_options(populate_existing=True))
     assert review.answers is None and review.intervention is None and review.withdrawn_at is not None
+    # The sent invitation, the only place with the colleague's address, is gone too.
+    assert db.session.scalar(select(MailMessage).where(MailMessage.recipient == "collega@example.nl")) is None
     html = client.get(f"/modules/{module_with(CHECKLIST).slug}/tweede-beoordelaar").get_data(as_text=True)
     assert "ingetrokken" in html and "Vergelijken en afspreken" not in html
     assert colleague.get(answer_link).status_code == 410
