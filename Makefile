@@ -40,6 +40,7 @@ ralph: $(RALPH_STAMP)
 test: $(TEST_STAMP)
 	$(FLASK) ebw check-content
 	$(FLASK) ebw check-guessing
+	$(VENV)/bin/bandit -c pyproject.toml -q -r ebw_training --severity-level medium
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: $(TEST_STAMP)

@@ -115,34 +115,47 @@ class Learner(threading.Thread):
             pass
 
 
-def main() -> dict:
+def server_env(url: str) -> dict:
+    return {**os.environ, "SECRET_KEY": "load-" + "x" * 40, "SESSION_COOKIE_SECURE": "0", "DATABASE_URL": url,
+            "PYTHONPATH": str(ROOT), "EBW_LOGIN_MAX_FAILURES": "1000"}
+
+
+def create_load_users(url: str, count: int):
+    """Migrate the database, load the demo data and enrol `count` learners; return (app, their e-mails)."""
+    from werkzeug.security import generate_password_hash
+
     from ebw_training import create_app
+    from ebw_training.accounts.models import User
+    from ebw_training.cohorts.models import Cohort, Enrollment
+    from ebw_training.extensions import db
+
+    env = server_env(url)
+    flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
+    subprocess.run(flask + ["db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
+    subprocess.run(flask + ["ebw", "demo"], cwd=ROOT, env=env, check=True, capture_output=True)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "x", "TESTING": True})
+    with app.app_context():
+        cohort = db.session.scalars(db.select(Cohort)).first()
+        pw = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
+        users = [User(email=f"load{i}@example.nl", name=f"Load {i}", role="learner", municipality_code="GM0363",
+                      password_hash=pw) for i in range(count)]
+        db.session.add_all(users)
+        db.session.flush()
+        db.session.add_all([Enrollment(user_id=u.id, cohort_id=cohort.id, modules_total=8) for u in users])
+        db.session.commit()
+        emails = [u.email for u in users]
+        db.session.remove()
+    return app, emails
+
+
+def main() -> dict:
     from ebw_training.extensions import db
 
     with tempfile.TemporaryDirectory(prefix="ebw-load-") as tmp:
         url = os.environ.get("EBW_BENCH_DATABASE_URL") or f"sqlite:///{tmp}/load.sqlite"
-        env = {**os.environ, "SECRET_KEY": "load-" + "x" * 40, "SESSION_COOKIE_SECURE": "0", "DATABASE_URL": url,
-               "PYTHONPATH": str(ROOT), "EBW_LOGIN_MAX_FAILURES": "1000"}
-        flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
-        subprocess.run(flask + ["db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
-        subprocess.run(flask + ["ebw", "demo"], cwd=ROOT, env=env, check=True, capture_output=True)
-
-        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "x", "TESTING": True})
+        env = server_env(url)
+        app, emails = create_load_users(url, USERS)
         with app.app_context():
-            from werkzeug.security import generate_password_hash
-
-            from ebw_training.accounts.models import User
-            from ebw_training.cohorts.models import Cohort, Enrollment
-
-            cohort = db.session.scalars(db.select(Cohort)).first()
-            pw = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
-            users = [User(email=f"load{i}@example.nl", name=f"Load {i}", role="learner", municipality_code="GM0363",
-                          password_hash=pw) for i in range(USERS)]
-            db.session.add_all(users)
-            db.session.flush()
-            db.session.add_all([Enrollment(user_id=u.id, cohort_id=cohort.id, modules_total=8) for u in users])
-            db.session.commit()
-            emails = [u.email for u in users]
             from ebw_training.learning.models import PageRead, QuizAttempt
 
             # The demo data holds some progress of its own: count only what this run adds.

@@ -36,12 +36,14 @@ def app(tmp_path_factory):
         }
     )
 
-    @app.before_request
     def _fresh_request_globals():
         # Tests hold an app context while the client makes requests, so requests share `g`;
         # drop flask-login's cached user so every request loads its own, as in production.
         g.pop("_login_user", None)
         g.pop("_flask_babel", None)
+
+    # First of all hooks: the app's own hooks (which load the user) must see a fresh `g`, as in production.
+    app.before_request_funcs.setdefault(None, []).insert(0, _fresh_request_globals)
 
     with app.app_context():
         db.drop_all()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 from sqlalchemy import select
 
@@ -235,9 +236,22 @@ def test_admin_archives_a_cohort_and_its_code_stops_working(client, login):
     login(admin)
     client.post(f"/admin/groepen/{cohort.id}/archief", data={"archived": "0"})
     client.post("/logout")
-    assert client.post("/register", data=data).status_code == 302
+    assert "Kijk in je mail" in client.post("/register", data=data).get_data(as_text=True)
+    body = db.session.scalar(select(MailMessage.body).where(MailMessage.recipient == "jan@gemeente.nl"))
+    link = re.search(r"http://localhost(/registratie-bevestigen/\S+)", body).group(1)
+    login(admin)
+    client.post(f"/admin/groepen/{cohort.id}/archief", data={"archived": "1"})
+    client.post("/logout")
+    assert client.post(link).status_code == 302  # confirmed, but an archived cohort takes no new learners
+    client.post("/logout")
     learner = db.session.scalar(select(User).where(User.email == "jan@gemeente.nl"))
-    assert db.session.scalar(select(Enrollment).where(Enrollment.user_id == learner.id)).cohort_id == cohort.id
+    assert learner.email_confirmed and db.session.scalar(select(Enrollment).where(Enrollment.user_id == learner.id)) is None
+    login(admin)
+    client.post(f"/admin/groepen/{cohort.id}/archief", data={"archived": "0"})
+    client.post("/logout")
+    client.post("/register", data=data)  # registering again: the existing account gets a notice
+    assert db.session.scalar(select(MailMessage.kind).where(MailMessage.recipient == "jan@gemeente.nl")
+                             .order_by(MailMessage.id.desc())) == "notice"
 
 
 def test_admin_archive_needs_a_clear_wanted_state(client, login):

@@ -15,7 +15,7 @@ SOURCE = Path(__file__).resolve().parent.parent / "ebw_training"
 MAX_LINES = 500
 # Files whose split is under way on another branch, with their size today: they may not grow, and the entry
 # must go as soon as the file is split (test_pending_splits_are_still_needed fails then).
-PENDING_SPLIT = {"content/types.py": 564}
+PENDING_SPLIT: dict[str, int] = {}
 # Modules at the top of ebw_training that every package may use: they import no package of ours.
 INFRASTRUCTURE = {"extensions", "timeutil", "config"}
 # The composition root: the app factory, the CLI group, demo data and the model registry import the packages;

@@ -28,7 +28,7 @@ ROLE_OF = {
 PUBLIC_ROUTES = {
     "/", "/healthz", "/login", "/logout", "/privacy", "/register", "/taal", "/toegankelijkheid", "/verify/<code>",
     "/wachtwoord-kiezen/<token>", "/wachtwoord-vergeten", "/registratie-bevestigen/<token>",
-    # Open Badges 2.0 hosted verification: the issuer, the badge class and each assertion are public by design.
+    # Open Badges (CONTRACT URLs): verifiers fetch them without logging in.
     "/badges/issuer.json", "/badges/ebw.json", "/badges/assertions/<code>.json",
     # The colleague who assesses a learner's plan has no account: the single-use link is the key
     # (dossier/services.py); the withdrawal link lets them delete their answers.

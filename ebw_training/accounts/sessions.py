@@ -219,8 +219,12 @@ def init_app(app: Flask, *, load_session_with_user: Callable, load_user: Callabl
     login_manager.request_loader(_load_from_remember_cookie)
 
     @app.before_request
-    def forget_previous_request_session():
+    def load_the_session_first():
+        # Loading the user may write (the session's "last seen" time, a rotated remember token) and commit:
+        # that happens here, before a view has changed anything, never halfway through one.
         g.pop("_ebw_user_session", None)
+        if request.endpoint != "static":
+            current_user._get_current_object()
 
     @app.after_request
     def write_remember_cookie(response):

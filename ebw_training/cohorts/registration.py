@@ -62,7 +62,7 @@ def confirm_registration(token: str) -> User:
     row.used_at = utcnow()
     user.email_confirmed = True
     cohort = db.session.get(Cohort, row.cohort_id) if row.cohort_id else None
-    if cohort is not None:
+    if cohort is not None and not cohort.archived:  # an archived cohort takes no new learners
         enroll(user, cohort, actor=user)
     db.session.flush()
     return user

@@ -16,7 +16,8 @@ from markupsafe import Markup
 
 from .course import Exercise, ExerciseItem
 from .problems import ERROR, WARNING, Problem
-from .types import ID_PATTERN, _render_template, _text
+from .question_parts import _render_template, _text
+from .types import ID_PATTERN
 from .yamlutil import line_of
 
 if TYPE_CHECKING:  # pragma: no cover

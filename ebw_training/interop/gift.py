@@ -135,6 +135,7 @@ class _Block:
     text: str
     lines: list[tuple[int, str]]
     feedback: dict[int, str]
+    group: str = ""  # '// ebw:group NAME' before the question: its topic in a question bank
 
 
 def _blocks(source: str) -> tuple[list[_Block], dict[str, str], list[tuple[int, str]]]:
@@ -144,12 +145,15 @@ def _blocks(source: str) -> tuple[list[_Block], dict[str, str], list[tuple[int, 
     blocks: list[_Block] = []
     current: list[tuple[int, str]] = []
     pending_feedback: dict[int, str] = {}  # '// ebw:feedback' lines belong to the next question
+    pending_group = ""  # and so does '// ebw:group'
 
     def close() -> None:
-        nonlocal current, pending_feedback
+        nonlocal current, pending_feedback, pending_group
         if current:
-            blocks.append(_Block(current[0][0], "\n".join(t for _, t in current), current, pending_feedback))
+            blocks.append(_Block(current[0][0], "\n".join(t for _, t in current), current, pending_feedback,
+                                 pending_group))
             pending_feedback = {}
+            pending_group = ""
         current = []
 
     for number, raw in enumerate(source.split("\n"), start=1):
@@ -165,6 +169,8 @@ def _blocks(source: str) -> tuple[list[_Block], dict[str, str], list[tuple[int, 
                     fb = re.match(r"^(\d+):\s?(.*)$", value)
                     if fb:
                         pending_feedback[int(fb.group(1))] = _restore(_protect(fb.group(2)))
+                elif key == "group":
+                    pending_group = value.strip()
                 elif not blocks and not current:
                     settings[key] = value.strip()
             continue
@@ -294,8 +300,10 @@ def parse_gift(source: str, *, name: str = "") -> GiftImport:
                  must_fix=True)
         qid = _question_id(title, number, used_ids)
         used_ids.add(qid)
-        ordered: dict[str, Any] = {"id": qid, "type": question["type"], "prompt": prompt,
-                                   "options": question["options"]}
+        ordered: dict[str, Any] = {"id": qid, "type": question["type"]}
+        if block.group:
+            ordered["group"] = block.group
+        ordered.update({"prompt": prompt, "options": question["options"]})
         if question.get("distractors"):
             ordered["distractors"] = question["distractors"]
         if question["type"] == "matching" and block.feedback:
@@ -315,6 +323,8 @@ def parse_gift(source: str, *, name: str = "") -> GiftImport:
     except ValueError:
         quiz["pass_mark"] = 0.7
     quiz["shuffle"] = settings.get("shuffle", "false").lower() == "true"
+    if settings.get("draw", "").isdigit():
+        quiz["draw"] = int(settings["draw"])
     quiz["questions"] = questions
     result.quiz = quiz
     return result
@@ -399,6 +409,7 @@ def quiz_to_gift(quiz: dict[str, Any], *, source: str = "") -> str:
         f"// ebw:title {quiz['title']}",
         f"// ebw:pass_mark {_weight(float(quiz.get('pass_mark', 0.7)))}",
         f"// ebw:shuffle {'true' if quiz.get('shuffle') else 'false'}",
+        *([f"// ebw:draw {int(quiz['draw'])}"] if quiz.get("draw") else []),
         "",
         f"$CATEGORY: $course$/top/{escape_gift(str(quiz['title']).replace('/', '-'))}",
         "",
@@ -410,7 +421,7 @@ def quiz_to_gift(quiz: dict[str, Any], *, source: str = "") -> str:
 
 
 def _question_to_gift(q: dict[str, Any]) -> list[str]:
-    out: list[str] = []
+    out: list[str] = [f"// ebw:group {q['group']}"] if q.get("group") else []
     qtype = q["type"]
     options = q["options"]
     if qtype == "matching":

@@ -63,6 +63,8 @@ def last_sent_at() -> datetime | None:
 def _post(statements: list[dict]) -> None:
     config = current_app.config
     url = config["EBW_LRS_URL"].rstrip("/") + "/statements"
+    if not url.startswith(("https://", "http://")):
+        raise LrsRefused(f"EBW_LRS_URL moet beginnen met https:// of http:// (nu: {config['EBW_LRS_URL']}).")
     token = base64.b64encode(f"{config.get('EBW_LRS_USER') or ''}:{config.get('EBW_LRS_PASSWORD') or ''}"
                              .encode()).decode()
     request = urllib.request.Request(url, data=json.dumps(statements).encode("utf-8"), method="POST", headers={
@@ -74,7 +76,8 @@ def _post(statements: list[dict]) -> None:
         if attempt:
             time.sleep(delays[attempt - 1])
         try:
-            with urllib.request.urlopen(request, timeout=config.get("EBW_LRS_TIMEOUT", 30)) as response:
+            # the address is the administrator's EBW_LRS_URL, checked to be http(s) below
+            with urllib.request.urlopen(request, timeout=config.get("EBW_LRS_TIMEOUT", 30)) as response:  # nosec B310
                 if response.status in (200, 204):
                     return
                 last_problem = f"HTTP {response.status}"

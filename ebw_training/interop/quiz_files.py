@@ -44,7 +44,10 @@ def read_quiz(path: Path, rel: str | None = None) -> tuple[dict[str, Any] | None
     if any(p.is_error for p in problems):
         return None, problems
     quiz = {"title": str(data["title"]).strip(), "pass_mark": float(data.get("pass_mark", 0.7)),
-            "shuffle": bool(data.get("shuffle", False)), "questions": questions}
+            "shuffle": bool(data.get("shuffle", True))}
+    if data.get("draw"):
+        quiz["draw"] = data["draw"]
+    quiz["questions"] = questions
     return quiz, problems
 
 
@@ -59,7 +62,10 @@ def question_dict(question) -> dict[str, Any]:
         else:
             item = {"text": option.text, "correct": option.correct, "feedback": option.feedback}
         options.append(item)
-    out: dict[str, Any] = {"id": question.id, "type": question.type, "prompt": question.prompt, "options": options}
+    out: dict[str, Any] = {"id": question.id, "type": question.type}
+    if question.group:
+        out["group"] = question.group
+    out.update({"prompt": question.prompt, "options": options})
     if question.distractors:
         out["distractors"] = list(question.distractors)
     if question.explanation:

@@ -20,10 +20,9 @@ from ebw_training.cohorts.services import current_enrollment
 from ebw_training.content import EXTENSION_KEY
 from ebw_training.extensions import db
 from ebw_training.learning import exercises as exercise_service
-from ebw_training.learning import pages as page_service
-from ebw_training.learning import quiz as quiz_service
 from ebw_training.learning import segments as segment_service
 from ebw_training.learning.models import Certificate
+from tests.site_pages import complete_modules as complete_other_modules
 
 pytestmark = [
     pytest.mark.browser,
@@ -63,43 +62,6 @@ def answer_quiz(page, quiz, right: bool) -> None:
             keys = [o.key for o in question.options]
             for index, option in enumerate(question.options):
                 page.select_option(prefix + option.key, option.key if right else keys[(index + 1) % len(keys)])
-
-
-def complete_other_modules(app, email: str, skip: str) -> None:
-    """Finish the remaining modules through the services, as the learner would, to keep the test fast."""
-    from werkzeug.datastructures import MultiDict
-
-    from ebw_training.content.exercise_kinds import EXERCISE_KINDS
-
-    with app.test_request_context():
-        user = db.session.scalar(select(User).where(User.email == email))
-        enrollment = current_enrollment(user)
-        for module in app.extensions[EXTENSION_KEY].modules:
-            if module.slug == skip:
-                continue
-            for page in module.pages:
-                page_service.mark_page_read(enrollment, module, page.number)
-            if module.quiz:
-                form = MultiDict()
-                for question in module.quiz.questions:
-                    if question.type == "matching":
-                        for option in question.options:
-                            form.add(f"q-{question.id}-{option.key}", option.key)
-                    else:
-                        for option in question.options:
-                            if option.correct:
-                                form.add(f"q-{question.id}", option.key)
-                quiz_service.submit_quiz(enrollment, module, form, quiz_service.new_submission_token(enrollment, module))
-            if module.exercise:
-                exercise = module.exercise
-                kind = EXERCISE_KINDS[exercise.kind]
-                fields = MultiDict()
-                for item in exercise.items:
-                    fields.add(f"item-{item.id}-scale", exercise.scale[0] if exercise.scale else "")
-                    fields.add(f"item-{item.id}-text", f"Antwoord op {item.id}")
-                exercise_service.submit_exercise(enrollment, module, kind.answers_from_form(exercise, fields))
-        db.session.commit()
-        db.session.remove()
 
 
 def test_learner_journey(app, page, live_server, login_as, assert_no_axe_violations, tmp_path):
@@ -310,7 +272,7 @@ def test_other_learner_page_types_are_accessible(app, page, live_server, login_a
     page.goto(f"{live_server}/mijn-gegevens")
     assert_no_axe_violations(page)
     with page.expect_download() as download:
-        page.click("text=Download al je gegevens (JSON)")
+        page.click("text=Alleen de gegevens downloaden (JSON)")
     assert b'"participant_id"' in Path(download.value.path()).read_bytes()
     with app.app_context():
         user = db.session.scalar(select(User).where(User.email == LEARNER))

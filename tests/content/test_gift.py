@@ -127,6 +127,15 @@ def test_round_trip_through_gift_and_yaml_file_gives_the_same_quiz(path, tmp_pat
     assert again == quiz
 
 
+def test_a_question_bank_keeps_its_draw_and_groups_through_gift():
+    quiz, _ = read_quiz(_shipped_quizzes()[0])
+    assert quiz["draw"] == 10 and all(q.get("group") for q in quiz["questions"])
+    text = quiz_to_gift(quiz)
+    assert "// ebw:draw 10" in text and f"// ebw:group {quiz['questions'][0]['group']}" in text
+    again = parse_gift(text).quiz
+    assert again["draw"] == 10 and [q["group"] for q in again["questions"]] == [q["group"] for q in quiz["questions"]]
+
+
 def test_the_shipped_course_has_quizzes_to_round_trip():
     assert _shipped_quizzes(), "no quizzes in quizzes/"
 

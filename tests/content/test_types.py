@@ -9,7 +9,8 @@ from werkzeug.datastructures import MultiDict
 
 from ebw_training.content.exercise_kinds import EXERCISE_KINDS, MAX_ANSWER_CHARS
 from ebw_training.content.loader import load_course
-from ebw_training.content.types import QUESTION_TYPES, QuestionResult
+from ebw_training.content.question_parts import QuestionResult
+from ebw_training.content.types import QUESTION_TYPES
 
 from .conftest import VALID
 

@@ -142,7 +142,7 @@ def test_distractors_are_written_back_to_gift():
 
 
 def test_imported_distractors_pass_check_content_and_round_trip_through_yaml(tmp_path):
-    from ebw_training.interop.gift import check_quiz_text, quiz_to_yaml, read_quiz
+    from ebw_training.interop.quiz_files import check_quiz_text, quiz_to_yaml, read_quiz
 
     matching = parse_gift(MOODLE_EXPORT).quiz["questions"][1]
     quiz = {"title": "Koppelen", "pass_mark": 0.7, "shuffle": True, "questions": [matching]}

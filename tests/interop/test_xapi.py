@@ -290,6 +290,14 @@ def test_video_player_events_become_video_profile_statements(client, login, enro
     # "completed" only once the server counts the video as watched.
     assert client.post(url, json={"session": session, "verb": "completed"}).get_json()["sent"] is False
     duration = video_module.video.duration
+    from datetime import timedelta
+
+    from ebw_training.learning.models import VideoProgress
+    from ebw_training.timeutil import utcnow
+
+    opened = db.session.scalar(select(VideoProgress))  # as if the page had been open for the whole video
+    opened.opened_at = utcnow() - timedelta(seconds=duration)
+    db.session.commit()
     client.post(f"/modules/{video_module.slug}/video/voortgang", json={"segments": [[0, duration]]})
     assert client.post(url, json={"session": session, "verb": "completed", "time": duration}).get_json()["sent"]
     video_verbs = [v for v in _verbs() if v in ("initialized", "played", "paused", "seeked", "completed")]
