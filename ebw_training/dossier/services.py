@@ -49,7 +49,7 @@ def invite_days() -> int:
 def retention_text() -> str:
     return _("We bewaren je antwoorden zolang de deelnemer de training volgt, en daarna nog zo lang als de "
              "trainingsgegevens van de deelnemer bewaard worden (%(days)s dagen na het einde van de training). Je "
-             "kunt je antwoorden altijd eerder intrekken; dan verwijderen we ook deze e-mail.", days=current_app.config["EBW_RETENTION_DAYS"])
+             "kunt je antwoorden altijd eerder intrekken; dan verwijderen we ook de uitnodiging die je kreeg.", days=current_app.config["EBW_RETENTION_DAYS"])
 
 
 def invite_colleague(enrollment: Enrollment, module: Module, email: str) -> PeerReview:
