@@ -133,6 +133,7 @@ def _init_blueprints(app: Flask) -> None:
     from .cohorts.views import bp as cohorts_bp
     from .cohorts.views import registration_bp
     from .content.views import bp as content_bp
+    from .dossier.views import bp as dossier_bp
     from .interop.views import bp as badges_bp
     from .learning.reviews import bp as reviews_bp
     from .learning.views import bp as learning_bp
@@ -150,6 +151,7 @@ def _init_blueprints(app: Flask) -> None:
     app.register_blueprint(registration_bp)
     app.register_blueprint(learning_bp)
     app.register_blueprint(content_bp)
+    app.register_blueprint(dossier_bp)
     app.register_blueprint(badges_bp)
     app.register_blueprint(cohorts_bp, url_prefix="/trainer")
     app.register_blueprint(reviews_bp, url_prefix="/trainer")

@@ -72,6 +72,7 @@ class Config:
     MAX_CONTENT_LENGTH = 5 * 1024 * 1024  # uploads (CSV imports) and form posts
     REMEMBER_COOKIE_DURATION = 60 * 60 * 24 * 14
     EBW_RETENTION_DAYS = _int("EBW_RETENTION_DAYS", 365 * 2)
+    EBW_PEER_INVITE_DAYS = _int("EBW_PEER_INVITE_DAYS", 14)  # how long a colleague's assessment link is valid
 
     BABEL_DEFAULT_LOCALE = "nl"
     BABEL_SUPPORTED_LOCALES = ["nl", "en"]

@@ -3,11 +3,13 @@
 from .accounts.models import LoginAttempt, MailMessage, PasswordResetToken, User
 from .cohorts.models import Attendance, Cohort, ContactSession, Enrollment, Reminder, cohort_trainer
 from .core.audit import AuditEvent
+from .dossier.models import PeerReview, PlanAgreement
 from .interop.models import XapiStatement
 from .learning.models import (
     Certificate,
     CompletionEvent,
     ExerciseAnswer,
+    Intervention,
     PageRead,
     PendingDraft,
     QuizAttempt,
@@ -24,10 +26,13 @@ __all__ = [
     "ContactSession",
     "Enrollment",
     "ExerciseAnswer",
+    "Intervention",
     "LoginAttempt",
     "MailMessage",
     "Municipality",
     "PageRead",
+    "PeerReview",
+    "PlanAgreement",
     "PasswordResetToken",
     "PendingDraft",
     "QuizAttempt",

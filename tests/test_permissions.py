@@ -30,6 +30,9 @@ PUBLIC_ROUTES = {
     "/wachtwoord-kiezen/<token>", "/wachtwoord-vergeten", "/registratie-bevestigen/<token>",
     # Open Badges (CONTRACT URLs): verifiers fetch them without logging in.
     "/badges/issuer.json", "/badges/ebw.json", "/badges/assertions/<code>.json",
+    # The colleague who assesses a learner's plan has no account: the single-use link is the key
+    # (dossier/services.py); the withdrawal link lets them delete their answers.
+    "/collega/<token>", "/collega/<token>/intrekken",
 }
 AUTHENTICATED = "authenticated"
 # Every other route: who may use it, by the start of its URL (the first match counts).
@@ -40,6 +43,8 @@ ACCESS_BY_PREFIX: list[tuple[str, frozenset[str] | str]] = [
     ("/modules", frozenset({"learner"})),
     ("/certificaat", frozenset({"learner"})),
     ("/mijn-gegevens", frozenset({"learner"})),
+    ("/mijn-interventie", frozenset({"learner"})),
+    ("/mijn-dossier", frozenset({"learner"})),
     ("/media/", AUTHENTICATED),
     ("/account/", AUTHENTICATED),
 ]

@@ -12,7 +12,7 @@ from ..extensions import db
 from ..timeutil import utcnow
 from .models import MailMessage
 
-_TOKEN_LINK = re.compile(r"(/(?:wachtwoord-kiezen|registratie-bevestigen)/)[A-Za-z0-9_\-]+")
+_TOKEN_LINK = re.compile(r"(/(?:wachtwoord-kiezen|registratie-bevestigen|collega)/)[A-Za-z0-9_\-]+")
 
 
 def mask_links(body: str) -> str:

@@ -30,7 +30,7 @@ def nav_items() -> list[tuple[str, str, str]]:
     if not current_user.is_authenticated:
         return []
     by_role = {
-        "learner": [("learning.overview", _l("Mijn training"))],
+        "learner": [("learning.overview", _l("Mijn training")), ("dossier.index", _l("Mijn evaluatiedossier"))],
         "trainer": [("cohorts.index", _l("Mijn groepen")), ("preview.index", _l("Cursus bekijken"))],
         "coordinator": [("reporting.index", _l("Rapportage")), ("reporting.exports", _l("Eerdere exports"))],
         "admin": [

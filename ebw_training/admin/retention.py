@@ -18,7 +18,8 @@ from ..accounts.models import LoginAttempt, MailMessage, PasswordResetToken, Use
 from ..cohorts.models import Cohort, Enrollment
 from ..core.audit import record_audit
 from ..extensions import db
-from ..learning.models import Certificate, ExerciseAnswer, PendingDraft
+from ..dossier.models import PeerReview, PlanAgreement
+from ..learning.models import Certificate, ExerciseAnswer, Intervention, PendingDraft
 from ..timeutil import utcnow
 
 ANONYMOUS_NAME = "Geanonimiseerd"
@@ -121,8 +122,12 @@ def anonymise(user: User) -> None:
     )
     db.session.execute(
         update(ExerciseAnswer).where(ExerciseAnswer.enrollment_id.in_(enrollment_ids))
-        .values(answers={}, feedback=None).execution_options(synchronize_session=False)
+        .values(answers={}, feedback=None, intervention=None).execution_options(synchronize_session=False)
     )
+    # The intervention, a colleague's assessment (the colleague's personal data) and the agreements.
+    for model in (Intervention, PlanAgreement, PeerReview):
+        db.session.execute(delete(model).where(model.enrollment_id.in_(enrollment_ids))
+                           .execution_options(synchronize_session=False))
     db.session.execute(delete(PendingDraft).where(PendingDraft.user_id == user.id))
     db.session.execute(delete(MailMessage).where(MailMessage.recipient == user.email))
     db.session.execute(delete(PasswordResetToken).where(PasswordResetToken.user_id == user.id))

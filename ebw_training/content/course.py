@@ -78,6 +78,10 @@ class ExerciseItem:
     help_html: str = ""
     example: str = ""
     example_html: str = ""
+    # Earlier answers this item builds on, as "exercise-name.item-id" (the `from` field); shown on the exercise page
+    # and, for a text item with one source, filled in as the starting answer.
+    carried_from: tuple[str, ...] = ()
+    carried_line: int = 0  # line of the `from` field, for check-content messages
 
 
 @dataclass(frozen=True)
@@ -91,6 +95,12 @@ class Exercise:
     scale: tuple[str, ...] = ()
     version: str = ""
     path: str = ""
+    shows_intervention: bool = False  # the page shows the learner's description of their intervention
+    two_assessors: bool = False  # a checklist a colleague also fills in (the plan evaluation with two assessors)
+
+    @property
+    def carries(self) -> bool:
+        return any(item.carried_from for item in self.items)
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ pages and the result documents all go through it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
@@ -23,10 +24,11 @@ if TYPE_CHECKING:  # pragma: no cover
     from .markdown import ContentMarkdown
 
 MAX_ANSWER_CHARS = 5000
+_REFERENCE = re.compile(r"^[a-z0-9][a-z0-9_-]*\.[a-z0-9][a-z0-9_-]*$")
 DEFAULT_SCALE = ("ja", "deels", "nee", "weet niet")
 PRIVACY_WORDS = ("privacy", "persoonsgegevens")
-EXERCISE_KEYS = {"title", "kind", "instructions", "items", "scale"}
-ITEM_KEYS = {"id", "text", "help", "example"}
+EXERCISE_KEYS = {"title", "kind", "instructions", "items", "scale", "shows_intervention", "two_assessors"}
+ITEM_KEYS = {"id", "text", "help", "example", "from"}
 
 class ExerciseKind:
     """One kind of exercise: how it is read, checked, filled in, shown and summarised for the result document."""
@@ -59,6 +61,16 @@ class ExerciseKind:
                    "personen die mogelijk radicaliseren, of bijzondere persoonsgegevens. (De controle zoekt naar "
                    "het woord 'privacy' of 'persoonsgegevens'.)")
         scale = self._parse_scale(data, line, report)
+        flags = {}
+        for key in ("shows_intervention", "two_assessors"):
+            value = data.get(key, False)
+            if not isinstance(value, bool):
+                report(line_of(data, key, line), f"Het veld '{key}' moet true of false zijn.")
+                value = False
+            flags[key] = value
+        if flags["two_assessors"] and self.name != "checklist":
+            report(line_of(data, "two_assessors", line), "Twee beoordelaars (two_assessors) kan alleen bij een "
+                                                         "checklist.")
 
         raw_items = data.get("items")
         items: list[ExerciseItem] = []
@@ -90,6 +102,11 @@ class ExerciseKind:
                 report(at, f"Item {index + 1} ('{item_id}') heeft geen tekst (text).")
             help_text = _text(raw.get("help")) or ""
             example = _text(raw.get("example")) or ""
+            carried = _carried_from(raw.get("from"))
+            if carried is None:
+                report(line_of(raw, "from", at), f"Item {index + 1} ('{item_id}'): schrijf 'from' als "
+                                                 "'oefening.item-id', of als een lijst daarvan.")
+                carried = ()
             items.append(ExerciseItem(
                 id=item_id,
                 text=text,
@@ -97,6 +114,8 @@ class ExerciseKind:
                 help_html=markdown.render(help_text),
                 example=example,
                 example_html=markdown.render(example),
+                carried_from=carried,
+                carried_line=line_of(raw, "from", at) if carried else 0,
             ))
         if items and not any(item.example for item in items):
             report(line_of(data, "items", line), "Geen enkel item heeft een voorbeeldantwoord (example). Geef bij "
@@ -110,6 +129,7 @@ class ExerciseKind:
             items=tuple(items),
             scale=scale,
             path=path,
+            **flags,
         )
         problems.extend(self.validate(exercise, path=path, line=line))
         has_error = any(p.is_error for p in problems)
@@ -134,16 +154,31 @@ class ExerciseKind:
         raise NotImplementedError
 
     def render(self, exercise: Exercise, answers: dict, errors: dict[str, str] | None = None,
-               disabled: bool = False) -> Markup:
-        """The form fields of the exercise (no <form>, no buttons), with the learner's answers filled in."""
+               disabled: bool = False, carried: Mapping[str, list] | None = None) -> Markup:
+        """The form fields of the exercise (no <form>, no buttons), with the learner's answers filled in.
+
+        `carried` holds, per item, the earlier answers it builds on (learning/carry.py), shown above the field.
+        """
         return _render_template(
             self.template,
             exercise=exercise,
             answers=answers or {},
             errors=errors or {},
             disabled=disabled,
+            carried=carried or {},
             max_chars=MAX_ANSWER_CHARS,
         )
+
+
+def _carried_from(raw: Any) -> tuple[str, ...] | None:
+    """The `from` field of an item: "exercise.item-id" or a list of those; None when it has another form."""
+    if raw is None:
+        return ()
+    values = raw if isinstance(raw, list) else [raw]
+    refs = [_text(value) or "" for value in values]
+    if not refs or not all(_REFERENCE.match(ref) for ref in refs):
+        return None
+    return tuple(refs)
 
 
 def _clean(value: Any) -> str:

@@ -16,6 +16,7 @@ from typing import Any
 
 from . import keycheck, validate
 from .course import Course, Exercise, Module, Page, Quiz, Video
+from .carry import check_carried
 from .exercise_kinds import EXERCISE_KINDS
 from .markdown import ContentMarkdown
 from .problems import ERROR, Problem
@@ -345,6 +346,7 @@ def load_course(root: Path | str) -> tuple[Course, list[Problem]]:
     paths = {f"quiz:{k}": v.path for k, v in quizzes.items()}
     paths.update({f"exercise:{k}": v.path for k, v in exercises.items()})
     problems.extend(validate.check_unused(used, quizzes, exercises, paths))
+    problems.extend(check_carried(exercises, modules, {p.stem for p in _yaml_files(root / "modules" / "exercises")}))
     course = Course(
         title=COURSE_TITLE,
         modules=tuple(modules),

@@ -121,31 +121,44 @@ def exercise_pdf(doc: ExerciseDocument) -> bytes:
     return writer.output()
 
 
-def exercise_docx(doc: ExerciseDocument) -> bytes:
+def new_docx(title: str, subject: str):
+    """A Word document with the platform's properties (Dutch, the organisation as author) and body font."""
     from docx import Document
-    from docx.shared import Pt, RGBColor
+    from docx.shared import Pt
 
     document = Document()
     core = document.core_properties
-    core.title = doc.exercise_title
-    core.subject = doc.course_title
+    core.title = title
+    core.subject = subject
     core.author = ORGANISATION
     core.language = "nl-NL"
     style = document.styles["Normal"]
     style.font.name = "Calibri"
     style.font.size = Pt(11)
+    return document
+
+
+def docx_label_table(document, rows: list[tuple[str, str]]) -> None:
+    """A two-column table of bold labels and their values."""
+    table = document.add_table(rows=0, cols=2)
+    table.style = "Table Grid"
+    for label, value in rows:
+        cells = table.add_row().cells
+        cells[0].text = label
+        cells[0].paragraphs[0].runs[0].bold = True
+        cells[1].text = value or "–"
+
+
+def exercise_docx(doc: ExerciseDocument) -> bytes:
+    from docx.shared import Pt, RGBColor
+
+    document = new_docx(doc.exercise_title, doc.course_title)
     intro = document.add_paragraph()
     run = intro.add_run(f"EBW Leeromgeving – {ORGANISATION}\n{doc.course_title}")
     run.font.size = Pt(9)
     run.font.color.rgb = RGBColor(*MUTED)
     document.add_heading(doc.exercise_title, level=1)
-    table = document.add_table(rows=0, cols=2)
-    table.style = "Table Grid"
-    for label, value in doc.meta():
-        cells = table.add_row().cells
-        cells[0].text = label
-        cells[0].paragraphs[0].runs[0].bold = True
-        cells[1].text = value or "–"
+    docx_label_table(document, doc.meta())
     document.add_heading(_("Je antwoorden"), level=2)
     for number, (question, answer) in enumerate(doc.rows, start=1):
         document.add_heading(f"{number}. {question}", level=3)

@@ -17,6 +17,7 @@ from ..extensions import db
 from ..timeutil import utcnow
 from . import events
 from .activities import EXERCISE_DONE
+from .intervention import intervention_for, snapshot
 from .models import ExerciseAnswer, PendingDraft
 from .progress import refresh_enrollment_summary
 from .storage import insert_ignore, lock_enrollment
@@ -92,6 +93,8 @@ def submit_exercise(enrollment: Enrollment, module: Module, answers: Mapping[str
         raise ExerciseIncomplete(missing)
     row.status = "submitted"
     row.submitted_at = utcnow()
+    if module.exercise.shows_intervention:
+        row.intervention = snapshot(intervention_for(enrollment))
     db.session.flush()
     events.exercise_submitted.send(enrollment, module=module, answer=row)
     refresh_enrollment_summary(enrollment, cause="Oefening ingeleverd")

@@ -80,6 +80,24 @@ class ExerciseAnswer(db.Model):
     feedback: Mapped[str | None] = mapped_column(Text)
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     reviewed_at: Mapped[datetime | None]
+    # The description of the learner's intervention as it was when the exercise was handed in (exercises that show
+    # it); a later change of the description does not change a handed-in exercise.
+    intervention: Mapped[dict | None] = mapped_column(JSON)
+
+
+class Intervention(db.Model):
+    """The intervention or approach a learner works on through the course: one per enrolment, changeable."""
+
+    __tablename__ = "intervention"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrollment_id: Mapped[int] = mapped_column(ForeignKey("enrollment.id", ondelete="CASCADE"), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    goal: Mapped[str] = mapped_column(Text)
+    target_group: Mapped[str] = mapped_column(Text)
+    carried_out_by: Mapped[str] = mapped_column(Text)
+    phase: Mapped[str] = mapped_column(String(10))  # plan | loopt | loopt_af
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
 class CompletionEvent(db.Model):

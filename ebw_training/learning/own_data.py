@@ -10,10 +10,12 @@ from sqlalchemy import select
 from ..cohorts.models import Enrollment
 from ..extensions import db
 from ..timeutil import utcnow
+from .intervention import snapshot
 from .models import (
     Certificate,
     CompletionEvent,
     ExerciseAnswer,
+    Intervention,
     PageRead,
     PendingDraft,
     QuizAttempt,
@@ -51,6 +53,7 @@ def export_own_data(user) -> dict[str, Any]:
     exercises = rows(ExerciseAnswer, ExerciseAnswer.id)
     events = rows(CompletionEvent, CompletionEvent.id)
     certificates = rows(Certificate, Certificate.id)
+    interventions = rows(Intervention, Intervention.id)
     data: dict[str, Any] = {
         "exported_at": _iso(utcnow()),
         "account": {
@@ -79,7 +82,9 @@ def export_own_data(user) -> dict[str, Any]:
             "exercises": [{"module": r.module_slug, "exercise": r.exercise, "status": r.status,
                            "answers": r.answers, "saved_at": _iso(r.saved_at), "submitted_at": _iso(r.submitted_at),
                            "feedback": r.feedback, "reviewed_at": _iso(r.reviewed_at),
+                           "intervention_when_handed_in": r.intervention,
                            "content_version": r.content_version} for r in exercises.get(e.id, [])],
+            "intervention": [dict(snapshot(r), updated_at=_iso(r.updated_at)) for r in interventions.get(e.id, [])],
             "completion_history": [{"scope": r.scope, "module": r.module_slug, "status": r.status,
                                     "reason": r.reason, "at": _iso(r.created_at)} for r in events.get(e.id, [])],
             "certificates": [{"code": r.code, "issued_at": _iso(r.issued_at), "holder_name": r.holder_name,

@@ -27,9 +27,11 @@ from ..core.permissions import public, roles_required
 from ..core.urls import external_url
 from ..extensions import csrf, db
 from ..timeutil import local
+from . import carry as carry_service
 from . import certificates as certificate_service
 from . import documents
 from . import exercises as exercise_service
+from . import intervention as intervention_service
 from . import own_data as own_data_service
 from . import pages as page_service
 from . import progress as progress_service
@@ -261,10 +263,14 @@ def _render_exercise(enrollment, module: Module, answers: dict | None = None, er
                      status: int = 200):
     exercise = module.exercise
     row = exercise_service.exercise_answer_for(enrollment, module.slug)
+    locked = row is not None and row.status in EXERCISE_DONE
+    carried = carry_service.carried_answers(enrollment, exercise, get_course())
     if answers is None:
         answers = (row.answers if row is not None else None) or {}
-    locked = row is not None and row.status in EXERCISE_DONE
-    fields = EXERCISE_KINDS[exercise.kind].render(exercise, answers, errors=errors, disabled=locked)
+        answers = answers if locked else carry_service.prefilled(exercise, answers, carried)
+    fields = EXERCISE_KINDS[exercise.kind].render(exercise, answers, errors=errors, disabled=locked, carried=carried)
+    intervention = (row.intervention if locked and row.intervention else
+                    intervention_service.snapshot(intervention_service.intervention_for(enrollment)))
     pending = exercise_service.pending_draft_for(current_user.id, module.slug)
     pending_rows = EXERCISE_KINDS[exercise.kind].summarise(exercise, pending.answers) if pending else []
     items = {item.id: item for item in exercise.items}
@@ -278,7 +284,7 @@ def _render_exercise(enrollment, module: Module, answers: dict | None = None, er
         owner=owner_token(current_user.id, module.slug, browser_session_id()),
         draft_key=hashlib.sha256(f"{current_user.pseudonym}:{module.slug}".encode()).hexdigest()[:24],
         saved_at_ms=int(local(saved_at).timestamp() * 1000) if saved_at else 0,
-        nav=step_links(module, "exercise"),
+        nav=step_links(module, "exercise"), intervention=intervention_service.described_rows(intervention),
     ), status
 
 

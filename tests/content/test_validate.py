@@ -25,6 +25,8 @@ def test_there_is_a_fixture_for_every_message_family():
         "option-without-feedback", "unknown-question-type", "exercise-unknown-kind", "exercise-duplicate-item",
         "exercise-no-example", "exercise-no-privacy", "media-no-captions", "media-no-transcript",
         "media-no-duration", "text-before-first-heading", "video-not-embeddable",
+        "carry-unknown-exercise", "carry-unknown-item", "carry-self", "carry-bad-format", "carry-later-exercise",
+        "exercise-flag-not-bool", "two-assessors-not-checklist",
     ]:
         assert required in names
 
@@ -72,3 +74,13 @@ def test_the_shipped_course_has_no_errors():
 
     _course, problems = load_course(PROJECT_ROOT)
     assert not [p for p in problems if p.is_error], "\n".join(str(p) for p in problems)
+
+
+def test_carried_answers_and_flags_are_read_from_the_exercise_files():
+    course, _problems = load_course(VALID)
+    fmt = course.exercises["format-oefening"]
+    assert fmt.shows_intervention and not fmt.two_assessors
+    assert [item.carried_from for item in fmt.items] == [
+        ("checklist-oefening.probleem",), ("checklist-oefening.doel", "checklist-oefening.probleem")]
+    assert fmt.items[0].carried_line == 11
+    assert course.exercises["checklist-oefening"].two_assessors
