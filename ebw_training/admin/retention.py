@@ -17,8 +17,8 @@ from sqlalchemy import delete, func, select, update
 from ..accounts.models import LoginAttempt, MailMessage, PasswordResetToken, User, UserSession
 from ..cohorts.models import Cohort, Enrollment
 from ..core.audit import record_audit
-from ..extensions import db
 from ..dossier.models import PeerReview, PlanAgreement
+from ..extensions import db
 from ..learning.models import Certificate, ExerciseAnswer, Intervention, PendingDraft
 from ..timeutil import utcnow
 

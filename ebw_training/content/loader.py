@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from . import keycheck, validate
-from .course import Course, Exercise, Module, Page, Quiz, Video
 from .carry import check_carried
+from .course import Course, Exercise, Module, Page, Quiz, Video
 from .exercise_kinds import EXERCISE_KINDS
 from .markdown import ContentMarkdown
 from .problems import ERROR, Problem

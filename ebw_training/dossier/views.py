@@ -10,6 +10,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..cohorts.models import Enrollment
 from ..cohorts.services import current_enrollment, get_cohort_for
 from ..content import get_course
 from ..content.exercise_kinds import EXERCISE_KINDS
@@ -21,7 +22,6 @@ from ..extensions import db
 from ..learning import intervention as intervention_service
 from ..learning.exercises import exercise_answer_for
 from ..learning.helpers import download, exercise_module_or_404, learner_view
-from ..cohorts.models import Enrollment
 from . import services
 from .assemble import build_dossier
 from .documents import dossier_docx, dossier_pdf

@@ -19,7 +19,6 @@ from ebw_training.accounts.models import MailMessage
 from ebw_training.content import get_course
 from ebw_training.dossier.models import PeerReview, PlanAgreement
 from ebw_training.extensions import db
-from ebw_training.learning import exercises as exercise_service
 from ebw_training.learning.models import ExerciseAnswer
 from ebw_training.timeutil import utcnow
 
@@ -338,7 +337,7 @@ def test_retention_removes_the_intervention_and_the_colleagues_answers(app, clie
         assert db.session.scalar(select(model)) is None
 
 
-def test_the_invitation_goes_over_smtp_and_the_kept_copy_hides_the_links(app, client, learner, smtp_server):
+def test_the_invitation_goes_over_smtp_and_the_kept_copy_hides_the_links(app, client, learner, smtp_server):  # noqa: F811
     from email import message_from_bytes
 
     describe(client)
