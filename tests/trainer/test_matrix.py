@@ -51,6 +51,8 @@ def test_cells_show_status_score_and_exercise_in_text(client, login):
     assert "◐" in bram_cells[2] and "bezig" in bram_cells[2] and "60%" in bram_cells[2]
     assert "concept" in bram_cells[2]
     assert "niet gestart" in cees_row.split('class="matrix-cell"')[2]
+    # Each row opens the learner's evaluation dossier.
+    assert f'/trainer/groepen/{cohort.id}/deelnemers/{anna.id}/dossier.pdf' in anna_row
     # Totals: one learner completed module 2; the average best score is (0.9 + 0.6) / 2 = 75 %.
     footer_cells = html.split("<tfoot>")[1].split("<td>")
     assert "0 afgerond" in footer_cells[5] and "1 afgerond" in footer_cells[6] and "75%" in footer_cells[6]
