@@ -142,6 +142,7 @@ def _init_blueprints(app: Flask) -> None:
     from .reporting.views import bp as reporting_bp
     from .trainer import views as _cohort_page  # noqa: F401  (adds the cohort page to the cohorts blueprint)
     from .trainer.analysis_views import bp as analysis_bp
+    from .trainer.attempt_views import bp as attempts_bp
     from .trainer.matrix_views import bp as matrix_bp
     from .trainer.preview_views import bp as preview_bp
     from .trainer.reminder_views import bp as reminders_bp
@@ -155,7 +156,7 @@ def _init_blueprints(app: Flask) -> None:
     app.register_blueprint(badges_bp)
     app.register_blueprint(cohorts_bp, url_prefix="/trainer")
     app.register_blueprint(reviews_bp, url_prefix="/trainer")
-    for trainer_bp in (matrix_bp, reminders_bp, analysis_bp, preview_bp):
+    for trainer_bp in (matrix_bp, reminders_bp, analysis_bp, preview_bp, attempts_bp):
         app.register_blueprint(trainer_bp, url_prefix="/trainer")
     app.register_blueprint(reporting_bp, url_prefix="/coordinator")
     app.register_blueprint(admin_bp, url_prefix="/admin")

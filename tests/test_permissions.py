@@ -67,6 +67,8 @@ OBJECT_SCOPED: dict[str, dict[str, tuple[int, ...]]] = {
     # Learner pages: the walk's learner has no quiz attempt 1 and no certificate; another learner's objects are
     # refused the same way (tests/learning/test_views.py). Their handed-in exercise gives its result documents.
     "learning.quiz_result": {"learner": (404,)},
+    # The walk's attempt 1 does not belong to the walk's enrolment: the trainer's attempt page refuses it.
+    "attempts.show": {"trainer": (404,), "admin": (404,)},
     "learning.certificate_pdf": {"learner": (404,)},
     "interop.baked": {"learner": (404,)},
 }
