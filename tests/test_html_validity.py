@@ -78,6 +78,7 @@ def _fetch_all(app, site, out: Path) -> dict[str, str]:
             if response.status_code >= 500:
                 problems.append(f"{method.upper()} {url} as {role}: {response.status_code}")
             if not response.mimetype == "text/html" or response.status_code in (301, 302, 303):
+                response.close()  # a download that is not read: close its stream (and any database cursor)
                 continue
             token = token or _token(response.get_data(as_text=True))
             name = _file_name(role, url, method)

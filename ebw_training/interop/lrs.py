@@ -132,8 +132,10 @@ def export_lines(since: datetime | None = None) -> Iterator[str]:
     stmt = select(XapiStatement.statement).order_by(XapiStatement.created_at, XapiStatement.id)
     if since is not None:
         stmt = stmt.where(XapiStatement.created_at >= since)
-    for body in db.session.scalars(stmt.execution_options(yield_per=1000)):
-        yield json.dumps(body, ensure_ascii=False, separators=(",", ":")) + "\n"
+    # Closed when the reader stops early (a broken-off download), so no server-side cursor stays open.
+    with db.session.scalars(stmt.execution_options(yield_per=1000)) as bodies:
+        for body in bodies:
+            yield json.dumps(body, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
 def export_jsonl(out: IO[str], since: datetime | None = None) -> int:

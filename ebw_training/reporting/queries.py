@@ -430,4 +430,6 @@ def certificates_in_scope(scope: Scope, filters: ReportFilter) -> Iterator[Certi
         .options(joinedload(Certificate.enrollment).joinedload(Enrollment.cohort))
         .order_by(Certificate.code)
     )
-    yield from db.session.scalars(stmt.execution_options(yield_per=200))
+    # Closed when the reader stops early (a broken-off download), so no server-side cursor stays open.
+    with db.session.scalars(stmt.execution_options(yield_per=200)) as certificates:
+        yield from certificates
