@@ -13,7 +13,9 @@ from flask_login import current_user
 
 from ..cohorts.services import current_enrollment
 from ..content import get_course
-from ..content.course import Module
+from ..content.course import Module, Quiz
+from ..content.types import QUESTION_TYPES
+from . import quiz as quiz_service
 from .certificates import has_certificate
 from .pagecache import PageCache
 
@@ -71,3 +73,23 @@ def download(data: bytes, filename: str, mimetype: str) -> Response:
                          conditional=False, etag=False, max_age=0)
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def attempt_questions(quiz: Quiz, attempt) -> tuple[list[str], int]:
+    """The questions of a stored attempt rendered read-only, in the order it showed them, and how many were
+    fully right. A question that has since left the quiz file shows its stored verdict."""
+    questions = []
+    right = 0
+    stored = attempt.results or {}
+    for row in quiz_service.attempt_feedback(quiz, attempt):
+        question, result = row["question"], row["result"]
+        if question is None:
+            verdict = stored.get(row["id"], {})
+            right += bool(verdict.get("correct"))
+            questions.append(render_template("learning/_question_removed.html", number=row["number"],
+                                             result=verdict))
+            continue
+        right += bool(result.correct)
+        questions.append(QUESTION_TYPES[question.type].render(question, number=row["number"], answer=row["answer"],
+                                                              result=result, order=row["order"]))
+    return questions, right

@@ -42,6 +42,7 @@ from .activities import EXERCISE_DONE, VIDEO_THRESHOLD
 from .drafts import keep_posted_answers, keep_typed_answers, owner_mismatch
 from .forms import fields_from_json, owner_from_token, owner_token
 from .helpers import (
+    attempt_questions,
     download,
     exercise_module_or_404,
     learner_view,
@@ -228,20 +229,7 @@ def quiz_result(enrollment, slug: str, attempt_id: int):
     attempt = quiz_service.get_attempt(enrollment, slug, attempt_id)
     if attempt is None:
         abort(404)
-    questions = []
-    right = 0
-    stored = attempt.results or {}
-    for row in quiz_service.attempt_feedback(module.quiz, attempt):
-        question, result = row["question"], row["result"]
-        if question is None:
-            verdict = stored.get(row["id"], {})
-            right += bool(verdict.get("correct"))
-            questions.append(render_template("learning/_question_removed.html", number=row["number"],
-                                             result=verdict))
-            continue
-        right += bool(result.correct)
-        questions.append(QUESTION_TYPES[question.type].render(question, number=row["number"], answer=row["answer"],
-                                                              result=result, order=row["order"]))
+    questions, right = attempt_questions(module.quiz, attempt)
     attempts = quiz_service.attempts_for(enrollment, slug)
     progress = progress_service.load_progress(enrollment).module(slug)
     return render_template("learning/quiz_result.html", module=module, quiz=module.quiz, attempt=attempt,

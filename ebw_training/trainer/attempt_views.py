@@ -12,10 +12,9 @@ from sqlalchemy import select
 from ..cohorts.models import Enrollment
 from ..cohorts.views import load_cohort
 from ..content import get_course
-from ..content.types import QUESTION_TYPES
 from ..core.permissions import roles_required
 from ..extensions import db
-from ..learning import quiz as quiz_service
+from ..learning.helpers import attempt_questions
 from ..learning.models import QuizAttempt
 
 bp = Blueprint("attempts", __name__)
@@ -54,15 +53,6 @@ def show(cohort_id: int, enrollment_id: int, attempt_id: int):
     module = get_course().module(attempt.module_slug)
     if module is None or module.quiz is None:
         abort(404)
-    questions = []
-    stored = attempt.results or {}
-    for row in quiz_service.attempt_feedback(module.quiz, attempt):
-        question = row["question"]
-        if question is None:
-            questions.append(render_template("learning/_question_removed.html", number=row["number"],
-                                             result=stored.get(row["id"], {})))
-            continue
-        questions.append(QUESTION_TYPES[question.type].render(question, number=row["number"], answer=row["answer"],
-                                                              result=row["result"], order=row["order"]))
+    questions, _right = attempt_questions(module.quiz, attempt)
     return render_template("trainer/attempt.html", cohort=cohort, enrollment=enrollment, attempt=attempt,
                            module=module, questions=questions)
