@@ -53,13 +53,22 @@ def gunicorn(app_spec: str, port: int, env: dict) -> subprocess.Popen:
     )
 
 
-def wrk(url: str, cookie: str | None = None) -> float:
+UNITS = {"B": 1, "KB": 1024, "MB": 1024**2, "GB": 1024**3}
+
+
+def wrk(url: str, page_bytes: int, cookie: str | None = None) -> float:
+    """Requests per second; fails unless every answer was the page (a redirect to the login page is 3xx, which wrk
+    counts as success, so the bytes read per request are checked against the page's size too)."""
     cmd = ["wrk", "-t", "2", "-c", CONNECTIONS, "-d", DURATION, "-H", f"User-Agent: {USER_AGENT}"]
     if cookie:
         cmd += ["-H", f"Cookie: {cookie}"]
     out = subprocess.run(cmd + [url], capture_output=True, text=True, check=True).stdout
     if "Non-2xx or 3xx responses" in out:
         raise RuntimeError(f"wrk saw error responses:\n{out}")
+    count, size, unit = re.search(r"(\d+) requests in [\d.]+\w+, ([\d.]+)(B|KB|MB|GB) read", out).groups()
+    per_request = float(size) * UNITS[unit] / int(count)
+    if per_request < page_bytes:
+        raise RuntimeError(f"answers of {per_request:.0f} bytes on average, the page has {page_bytes}:\n{out}")
     return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
 
 
@@ -96,7 +105,7 @@ def main() -> dict:
             wait_for(f"{base}/healthz")
             cookie, html = login(base, "deelnemer@ebw.example.nl", DEMO_PASSWORD)
             assert "<h1" in html and "Inloggen" not in html.split("<main", 1)[1][:500], "not logged in"
-            real_rps = wrk(f"{base}/modules/{SLUG}", cookie)
+            real_rps = wrk(f"{base}/modules/{SLUG}", len(html.encode()), cookie)
         finally:
             real.send_signal(signal.SIGTERM)
             real.wait(timeout=20)
@@ -108,7 +117,7 @@ def main() -> dict:
         try:
             base = f"http://127.0.0.1:{port}"
             wait_for(f"{base}/modules/{SLUG}")
-            bare_rps = wrk(f"{base}/modules/{SLUG}")
+            bare_rps = wrk(f"{base}/modules/{SLUG}", len(html.encode()))
         finally:
             bare.send_signal(signal.SIGTERM)
             bare.wait(timeout=20)

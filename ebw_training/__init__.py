@@ -6,12 +6,13 @@ import os
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, has_request_context, render_template, request, session
+from flask import Flask, render_template, request
 from flask_login import current_user
 from sqlalchemy import text
 from werkzeug.routing import IntegerConverter
 
 from .config import Config, TestConfig
+from .core.formatting import selected_language
 from .extensions import babel, csrf, db, login_manager, migrate
 
 
@@ -64,7 +65,17 @@ def create_app(config: dict[str, Any] | type | None = None) -> Flask:
     from .content import init_app as init_content
 
     init_content(app)
+    _init_user_loading(app)
     return app
+
+
+def _init_user_loading(app: Flask) -> None:
+    """Load the user as the last step before a view (after every other before-request hook, such as the
+    content reload check), unless a learner's cached page can answer without it."""
+    from .accounts.sessions import load_user_before_views
+    from .learning.cached_pages import answer_from_cache
+
+    load_user_before_views(app, answer_first=answer_from_cache)
 
 
 class DatabaseInt(IntegerConverter):
@@ -83,20 +94,14 @@ def _running_cli_command() -> bool:
     return ctx is not None and ctx.info_name not in ("run", None) and ctx.command.name != "run"
 
 
-def _select_locale() -> str:
-    if not has_request_context():
-        return "nl"
-    chosen = session.get("locale")
-    if chosen in ("nl", "en"):
-        return chosen
-    return "nl"
-
-
 def _init_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"), render_as_batch=True)
+    from .core.session_cookie import CookieSessionInterface
+
+    app.session_interface = CookieSessionInterface()
     csrf.init_app(app)
-    babel.init_app(app, locale_selector=_select_locale)
+    babel.init_app(app, locale_selector=selected_language)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = None
@@ -174,11 +179,26 @@ CSP = (
 )
 
 
+SECURITY_HEADERS = (
+    ("Content-Security-Policy", CSP),
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
+    ("Referrer-Policy", "same-origin"),
+    ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
+    ("Cross-Origin-Opener-Policy", "same-origin"),
+)
+
+
 def _init_security(app: Flask) -> None:
+    from .learning.cached_pages import answered_from_cache
+
     @app.before_request
     def refuse_nul_characters():
         # No browser sends NUL in text, and PostgreSQL cannot store it: a clear 400, not a database error.
-        values = list(request.args.values()) + (list(request.form.values()) if request.method == "POST" else [])
+        # In a query string a NUL can only be written %00, so most requests are cleared without parsing it.
+        values = list(request.args.values()) if b"%00" in request.query_string else []
+        if request.method == "POST":
+            values += request.form.values()
         if any("\x00" in value for value in values):
             from flask import abort
 
@@ -205,16 +225,13 @@ def _init_security(app: Flask) -> None:
     @app.after_request
     def security_headers(response):
         headers = response.headers
-        headers.setdefault("Content-Security-Policy", CSP)
-        headers.setdefault("X-Content-Type-Options", "nosniff")
-        headers.setdefault("X-Frame-Options", "DENY")
-        headers.setdefault("Referrer-Policy", "same-origin")
-        headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-        headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-        if request.is_secure or app.config.get("SESSION_COOKIE_SECURE"):
-            headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-        if current_user.is_authenticated and "Cache-Control" not in headers:
-            headers["Cache-Control"] = "no-store"
+        present = {name.lower() for name, _value in headers.items()}
+        missing = [(name, value) for name, value in SECURITY_HEADERS if name.lower() not in present]
+        if "strict-transport-security" not in present and (request.is_secure or app.config.get("SESSION_COOKIE_SECURE")):
+            missing.append(("Strict-Transport-Security", "max-age=31536000; includeSubDomains"))
+        if "cache-control" not in present and (answered_from_cache() or current_user.is_authenticated):
+            missing.append(("Cache-Control", "no-store"))
+        headers.extend(missing)
         return response
 
 
@@ -229,7 +246,7 @@ def _init_templates(app: Flask) -> None:
     def inject_globals():
         from .accounts.start import nav_items
 
-        return {"nav_items": nav_items(), "current_locale": _select_locale()}
+        return {"nav_items": nav_items(), "current_locale": selected_language()}
 
 
 def _init_errors(app: Flask) -> None:

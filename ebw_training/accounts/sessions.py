@@ -30,8 +30,17 @@ SESSION_ROW_KEY = "ebw_session"
 TOUCH_INTERVAL = timedelta(minutes=5)
 
 
-def _hash(token: str) -> str:
+def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def token_is_usable(ended_at: datetime | None, expires_at: datetime, now: datetime) -> bool:
+    """A session cookie's token works until its session is ended or has been idle too long."""
+    return ended_at is None and expires_at > now
+
+
+def touch_due(last_seen_at: datetime, now: datetime) -> bool:
+    return now - last_seen_at >= TOUCH_INTERVAL
 
 
 def _idle_limit() -> timedelta:
@@ -58,9 +67,9 @@ def start_session(user: User, *, remember: bool, device: str = "") -> tuple[User
     token = secrets.token_urlsafe(32)
     remember_token = secrets.token_urlsafe(32) if remember else None
     row = UserSession(
-        user_id=user.id, token_hash=_hash(token), device=device, created_at=now, last_seen_at=now,
+        user_id=user.id, token_hash=hash_token(token), device=device, created_at=now, last_seen_at=now,
         expires_at=now + _idle_limit(),
-        remember_hash=_hash(remember_token) if remember_token else None,
+        remember_hash=hash_token(remember_token) if remember_token else None,
         remember_expires_at=now + _remember_limit() if remember_token else None,
     )
     db.session.add(row)
@@ -70,7 +79,7 @@ def start_session(user: User, *, remember: bool, device: str = "") -> tuple[User
 
 def touch(row: UserSession, now: datetime) -> bool:
     """Extend a session in use; True when the row changed (at most once per TOUCH_INTERVAL)."""
-    if now - row.last_seen_at < TOUCH_INTERVAL:
+    if not touch_due(row.last_seen_at, now):
         return False
     row.last_seen_at = now
     row.expires_at = now + _idle_limit()
@@ -79,13 +88,13 @@ def touch(row: UserSession, now: datetime) -> bool:
 
 def restore_remembered(remember_token: str, device: str = "") -> tuple[UserSession, str, str] | None:
     """Use a remember token once: the session gets a new session token and a new remember token."""
-    row = db.session.scalar(select(UserSession).where(UserSession.remember_hash == _hash(remember_token)))
+    row = db.session.scalar(select(UserSession).where(UserSession.remember_hash == hash_token(remember_token)))
     now = utcnow()
     if row is None or row.ended_at is not None or not row.remember_expires_at or row.remember_expires_at <= now:
         return None
     token, new_remember = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
-    row.token_hash = _hash(token)
-    row.remember_hash = _hash(new_remember)
+    row.token_hash = hash_token(token)
+    row.remember_hash = hash_token(new_remember)
     row.remember_expires_at = now + _remember_limit()
     row.last_seen_at = now
     row.expires_at = now + _idle_limit()
@@ -133,6 +142,17 @@ def browser_session_id() -> int | None:
     return value if isinstance(value, int) else None
 
 
+def presented_token() -> str | None:
+    """The session token this request's cookie holds, when flask-login would accept it: the cookie was made for
+    this browser (session protection) and the token has the shape start_session gives it."""
+    token = session.get("_user_id")
+    if not isinstance(token, str) or not 20 <= len(token) <= 100:
+        return None
+    if session.get("_id") != login_manager._session_identifier_generator():
+        return None
+    return token
+
+
 def current_session() -> UserSession | None:
     if not current_user.is_authenticated:  # loading the user finds this request's session row
         return None
@@ -172,12 +192,12 @@ _loaders: dict[str, Callable] = {}
 
 
 def _load_from_session(token: str) -> User | None:
-    found = _loaders["session"](_hash(token))  # one query for the session, the user and the enrolment
+    found = _loaders["session"](hash_token(token))  # one query for the session, the user and the enrolment
     now = utcnow()
     if found is None:
         return None
     row, user = found
-    if row.ended_at is not None or row.expires_at <= now or not user.is_active_account:
+    if not token_is_usable(row.ended_at, row.expires_at, now) or not user.is_active_account:
         return None
     if touch(row, now):
         db.session.commit()
@@ -218,14 +238,6 @@ def init_app(app: Flask, *, load_session_with_user: Callable, load_user: Callabl
     login_manager.user_loader(_load_from_session)
     login_manager.request_loader(_load_from_remember_cookie)
 
-    @app.before_request
-    def load_the_session_first():
-        # Loading the user may write (the session's "last seen" time, a rotated remember token) and commit:
-        # that happens here, before a view has changed anything, never halfway through one.
-        g.pop("_ebw_user_session", None)
-        if request.endpoint != "static":
-            current_user._get_current_object()
-
     @app.after_request
     def write_remember_cookie(response):
         value = g.pop("_ebw_remember_cookie", None)
@@ -240,3 +252,24 @@ def init_app(app: Flask, *, load_session_with_user: Callable, load_user: Callabl
         if LEGACY_REMEMBER_COOKIE in request.cookies:  # would keep flask-login from asking for ours
             response.delete_cookie(LEGACY_REMEMBER_COOKIE)
         return response
+
+
+def load_user_before_views(app: Flask, *, answer_first: Callable[[], object | None] | None = None) -> None:
+    """Register the hook that loads the user; call it after every other before-request hook is registered.
+
+    `answer_first()` may answer the request before the user is loaded (it returns a response, or None to go on).
+    """
+
+    @app.before_request
+    def load_the_session_first():
+        # Loading the user may write (the session's "last seen" time, a rotated remember token) and commit:
+        # that happens here, before a view has changed anything, never halfway through one.
+        g.pop("_ebw_user_session", None)
+        if request.endpoint == "static":
+            return None
+        if answer_first is not None:
+            answer = answer_first()
+            if answer is not None:
+                return answer
+        current_user._get_current_object()
+        return None

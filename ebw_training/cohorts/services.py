@@ -234,14 +234,19 @@ def current_enrollment(user: User) -> Enrollment | None:
 _STATEMENTS: dict[str, object] = {}
 
 
-def _with_current_enrollment(statement):
+def with_current_enrollment(statement):
+    """`statement` (which selects from User) joined to the user's current enrolment, if any: the most recent
+    one that is not withdrawn, as `current_enrollment` defines it."""
     return (
         statement
         .outerjoin(Enrollment, (Enrollment.user_id == User.id) & Enrollment.withdrawn_at.is_(None))
         .order_by(Enrollment.enrolled_at.desc(), Enrollment.id.desc())
         .limit(1)
-        .options(lazyload(User.municipality), lazyload(Enrollment.user))
     )
+
+
+def _with_current_enrollment(statement):
+    return with_current_enrollment(statement).options(lazyload(User.municipality), lazyload(Enrollment.user))
 
 
 def _statement(name: str):

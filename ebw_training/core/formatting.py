@@ -14,12 +14,21 @@ from typing import Any
 
 from babel.dates import format_date as babel_format_date
 from babel.numbers import format_decimal
-from flask import Flask, has_app_context
+from flask import Flask, has_app_context, has_request_context, session
 from flask_babel import get_locale
 
 from ..timeutil import local, local_date
 
 MISSING = "–"
+LANGUAGES = ("nl", "en")
+
+
+def selected_language() -> str:
+    """The interface language of this request: the one the user chose, otherwise Dutch (Babel's selector)."""
+    if not has_request_context():
+        return "nl"
+    chosen = session.get("locale")
+    return chosen if chosen in LANGUAGES else "nl"
 
 
 def round_half_up(value: Any, places: int = 1) -> Decimal:

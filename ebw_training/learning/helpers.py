@@ -7,7 +7,6 @@ from collections.abc import Callable
 from functools import wraps
 
 from flask import Response, abort, current_app, jsonify, render_template, request, send_file, session
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -15,6 +14,7 @@ from ..cohorts.services import current_enrollment
 from ..content import get_course
 from ..content.course import Module, Quiz
 from ..content.types import QUESTION_TYPES
+from ..core.formatting import selected_language
 from . import quiz as quiz_service
 from .certificates import has_certificate
 from .pagecache import PageCache
@@ -45,11 +45,17 @@ def page_cache() -> PageCache:
 
 def page_cache_key(enrollment) -> tuple | None:
     """Everything a cached lesson or module page shows that can change (see learning/pagecache.py)."""
+    return cache_key_for(current_user.id, current_user.name, enrollment.id, enrollment.progress_version,
+                         enrollment.last_active_at)
+
+
+def cache_key_for(user_id: int, name: str, enrollment_id: int, progress_version: int, last_active_at) -> tuple | None:
+    """The page cache key of this request's page for a learner and enrolment (None: do not cache)."""
     csrf_secret = session.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
     if "_flashes" in session or not csrf_secret:
         return None
-    return (request.full_path, current_user.id, current_user.name, enrollment.id, enrollment.progress_version,
-            enrollment.last_active_at, get_course().version, str(get_locale()), csrf_secret)
+    return (request.full_path, user_id, name, enrollment_id, progress_version, last_active_at,
+            get_course().version, selected_language(), csrf_secret)
 
 
 def module_or_404(slug: str) -> Module:

@@ -24,15 +24,20 @@ class PageCache:
         self._lock = threading.Lock()
         self.hits = self.misses = 0
 
-    def get_or_render(self, key: Hashable | None, render: Callable[[], str]) -> str:
-        if key is None:
-            return render()
+    def get(self, key: Hashable) -> str | None:
         with self._lock:
             html = self._data.get(key)
             if html is not None:
                 self._data.move_to_end(key)
                 self.hits += 1
-                return html
+            return html
+
+    def get_or_render(self, key: Hashable | None, render: Callable[[], str]) -> str:
+        if key is None:
+            return render()
+        html = self.get(key)
+        if html is not None:
+            return html
         html = render()
         with self._lock:
             self.misses += 1
