@@ -13,10 +13,11 @@ Video statements follow the xAPI Video Profile (verbs initialized, played, pause
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
+from sqlalchemy import event
 
 from ..extensions import db
 from ..timeutil import utcnow
@@ -113,12 +114,41 @@ def statement(enrollment, verb: str, obj: dict[str, Any], context: dict[str, Any
     return body
 
 
-def record(enrollment, body: dict[str, Any]) -> XapiStatement:
+_RECORDED = "ebw_xapi_recorded"  # Session.info: the statements recorded in the current transaction
+
+
+def _recorded_in_this_transaction() -> list[XapiStatement]:
+    return db.session.info.setdefault(_RECORDED, [])
+
+
+@event.listens_for(db.session, "after_transaction_end")
+def _forget_recorded(session, transaction) -> None:
+    if transaction.parent is None:  # the whole transaction ended (committed or rolled back), not a savepoint
+        session.info.pop(_RECORDED, None)
+
+
+def record(enrollment, body: dict[str, Any], *, at: datetime | None = None) -> XapiStatement:
     """Add the statement to the outbox in the current transaction (the caller's commit sends it on its way)."""
     row = XapiStatement(id=body["id"], user_id=enrollment.user_id, verb=body["verb"]["id"], statement=body,
-                        created_at=utcnow())
+                        created_at=at or utcnow())
     db.session.add(row)
+    _recorded_in_this_transaction().append(row)
     return row
+
+
+def record_first(enrollment, body: dict[str, Any]) -> XapiStatement:
+    """Add the statement ahead of those this transaction already recorded for the same enrolment.
+
+    A module counts as started when the summary refresh notices it, after the activity that started it recorded
+    its own statements: "launched" still comes first in the outbox, and so at the LRS."""
+    registration = body["context"]["registration"]
+    earlier = [row.created_at for row in _recorded_in_this_transaction()
+               if row.statement["context"].get("registration") == registration]
+    if not earlier:
+        return record(enrollment, body)
+    at = min(earlier) - timedelta(microseconds=1)
+    body["timestamp"] = timestamp(at)
+    return record(enrollment, body, at=at)
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from . import xapi
 
 
 def _module_started(enrollment, module, **_):
-    xapi.record(enrollment, xapi.module_launched(enrollment, get_course(), module))
+    xapi.record_first(enrollment, xapi.module_launched(enrollment, get_course(), module))
 
 
 def _module_completed(enrollment, module, **_):
