@@ -113,7 +113,7 @@ def test_session_id_and_csrf_secret_change_at_login(app, app_ctx):
                                            "csrf_token": before}).status_code == 302
         with client.session_transaction() as sess:
             first_id = sess["_user_id"]
-            assert sess.get("csrf_token") != secret_before
+            assert sess.get("csrf_token") and sess["csrf_token"] != secret_before  # a new one, in the login's cookie
         # A token made before the login (an attacker's planted session) is worthless afterwards.
         assert client.post("/taal", data={"locale": "en", "csrf_token": before}).status_code == 400
         client.post("/logout", data={"csrf_token": token("/logout")})

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 
 from flask import Flask, current_app, g, request, session
 from flask_login import current_user, login_user, logout_user
+from flask_wtf.csrf import generate_csrf
 from sqlalchemy import select, update
 
 from ..extensions import db, login_manager
@@ -164,6 +165,7 @@ def log_in(user: User, *, remember: bool = False) -> None:
     locale = session.get("locale")
     session.clear()
     g.pop("csrf_token", None)  # Flask-WTF caches the token per request; the next one is made from a new secret
+    generate_csrf()  # the new secret goes out with the login's own cookie (and is part of the page cache key)
     if locale:
         session["locale"] = locale
     row, token, remember_token = start_session(

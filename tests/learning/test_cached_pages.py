@@ -68,6 +68,18 @@ def test_module_pages_are_answered_from_the_cache_too(client, enrollment):
     assert from_cache and response.get_data(as_text=True) == page
 
 
+def test_the_cookie_of_the_login_answer_itself_gets_cached_pages(app, client, enrollment):
+    """A script that keeps the cookie the login answered with (and never stores a newer one) is served from the
+    cache too: the CSRF secret, part of the cache key, is made at login."""
+    _login(client, enrollment)
+    fixed = client.get_cookie("session").value
+    script = app.test_client()
+    for _ in range(2):
+        script.set_cookie("session", fixed)
+        response, from_cache = _answered_from_cache(script)
+    assert response.status_code == 200 and from_cache
+
+
 def test_logout_counts_on_the_very_next_request(app, client, enrollment):
     _login(client, enrollment)
     copy = app.test_client()
