@@ -195,8 +195,10 @@ def _init_security(app: Flask) -> None:
     @app.before_request
     def refuse_nul_characters():
         # No browser sends NUL in text, and PostgreSQL cannot store it: a clear 400, not a database error.
-        # In a query string a NUL can only be written %00, so most requests are cleared without parsing it.
-        values = list(request.args.values()) if b"%00" in request.query_string else []
+        # In a query string a NUL is written %00 (or sent raw by a lax server), so most requests are cleared
+        # without parsing it.
+        query = request.query_string
+        values = list(request.args.values()) if b"%00" in query or b"\x00" in query else []
         if request.method == "POST":
             values += request.form.values()
         if any("\x00" in value for value in values):

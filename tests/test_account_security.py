@@ -68,6 +68,7 @@ def test_remember_tokens_are_random_hashed_rotated_and_expire(app, client):
     reopened = app.test_client()
     reopened.set_cookie("ebw_remember", first)
     assert _logged_in(reopened)
+    assert _logged_in(reopened) and _logged_in(reopened)  # and stays so: the restored session is this browser's
     rotated = _cookie(reopened, "ebw_remember")
     assert rotated and rotated != first
     replay = app.test_client()

@@ -177,3 +177,6 @@ def test_one_bad_field_at_a_time_in_every_form(app, world):
 def test_nul_characters_are_refused_before_the_database(client):
     assert client.post("/login", data={"email": "a\x00@b.nl", "password": "x"}).status_code == 400
     assert client.get("/admin/gemeenten/?q=%00").status_code in (302, 400)
+    assert client.get("/verify/ABC?q=%00").status_code == 400
+    assert client.get("/verify/ABC", query_string="q=a\x00b").status_code == 400  # raw, as a lax server passes it
+    assert client.get("/verify/ABC?q=gewoon").status_code != 400

@@ -54,9 +54,6 @@ class User(UserMixin, db.Model):
     last_login_at: Mapped[datetime | None]
     anonymised_at: Mapped[datetime | None]
     removal_requested_at: Mapped[datetime | None]  # the learner asked for their account to be removed
-    # Part of the id in the session and remember cookies: bumping it logs the user out everywhere
-    # (after a password reset or when the account is switched off).
-    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
     # False for a self-registration until the owner of the address follows the confirmation link.
     email_confirmed: Mapped[bool] = mapped_column(default=True, server_default=true())
 
@@ -72,7 +69,6 @@ class User(UserMixin, db.Model):
         """Log the user out everywhere (after a password reset or when the account is switched off)."""
         from sqlalchemy import update
 
-        self.session_version = (self.session_version or 0) + 1
         db.session.execute(
             update(UserSession)
             .where(UserSession.user_id == self.id, UserSession.ended_at.is_(None))

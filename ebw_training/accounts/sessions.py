@@ -143,13 +143,21 @@ def browser_session_id() -> int | None:
     return value if isinstance(value, int) else None
 
 
+def browser_identifier() -> str:
+    """What flask-login's "strong" session protection binds a session cookie to: the client address and the
+    User-Agent. The address is werkzeug's `remote_addr`, taken from X-Forwarded-For only behind the configured
+    trusted proxies (ProxyFix, EBW_TRUSTED_PROXIES); flask-login's own version believes any X-Forwarded-For."""
+    base = f"{request.remote_addr}|{request.headers.get('User-Agent', '')}"
+    return hashlib.sha512(base.encode("utf-8", "replace")).hexdigest()
+
+
 def presented_token() -> str | None:
     """The session token this request's cookie holds, when flask-login would accept it: the cookie was made for
     this browser (session protection) and the token has the shape start_session gives it."""
     token = session.get("_user_id")
     if not isinstance(token, str) or not 20 <= len(token) <= 100:
         return None
-    if session.get("_id") != login_manager._session_identifier_generator():
+    if session.get("_id") != browser_identifier():
         return None
     return token
 
@@ -228,6 +236,7 @@ def _load_from_remember_cookie(req) -> User | None:
     user.session_token = token
     session["_user_id"] = token
     session["_fresh"] = False
+    session["_id"] = browser_identifier()  # as login_user sets it, or session protection ends the next request
     session[SESSION_ROW_KEY] = row.id
     g._ebw_user_session = row
     g._ebw_remember_cookie = new_remember
@@ -237,6 +246,7 @@ def _load_from_remember_cookie(req) -> User | None:
 def init_app(app: Flask, *, load_session_with_user: Callable, load_user: Callable) -> None:
     """`load_session_with_user(token_hash)` gives (session row, user) or None; `load_user(id)` a user or None."""
     _loaders.update(session=load_session_with_user, user=load_user)
+    login_manager._session_identifier_generator = browser_identifier  # flask-login has no public setting for it
     login_manager.user_loader(_load_from_session)
     login_manager.request_loader(_load_from_remember_cookie)
 

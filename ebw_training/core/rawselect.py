@@ -6,7 +6,8 @@ it then uses `engine.raw_connection()` (a connection from the same pool, reset t
 given back) and the driver's cursor, and skips SQLAlchemy's Connection and Result layers. On the learner's
 cached pages those layers cost several times the query itself (`python -m bench module_page`).
 
-Use it only for a read of a few columns that is run very often; everything else uses the ORM session.
+Use it only for a read of a few columns that is run very often; everything else uses the ORM session. It
+bypasses SQLAlchemy's engine events, so SQL echo, query counters and tracing do not see it.
 """
 
 from __future__ import annotations
@@ -24,6 +25,9 @@ class _Prepared:
     def __init__(self, statement: Select, engine: Engine):
         dialect = engine.dialect
         compiled = statement.compile(dialect=dialect)
+        if dialect.paramstyle not in ("qmark", "pyformat", "named") or compiled.post_compile_params \
+                or compiled.literal_execute_params:
+            raise ValueError("RawSelect runs plain statements only (no IN lists or values rendered at execution)")
         self.compiled = compiled
         self.sql = compiled.string
         self.positional = compiled.positional
@@ -64,15 +68,16 @@ class RawSelect:
     def first(self, engine: Engine, **values: Any):
         """The first row (a named tuple, values converted as SQLAlchemy would), or None."""
         prepared = self._for(engine)
+        parameters = prepared.parameters(values)
         connection = engine.raw_connection()
         try:
             cursor = connection.cursor()
             try:
-                cursor.execute(prepared.sql, prepared.parameters(values))
+                cursor.execute(prepared.sql, parameters)
                 found = cursor.fetchone()
             finally:
                 cursor.close()
-        except Exception:
+        except engine.dialect.loaded_dbapi.Error:
             connection.invalidate()  # a connection in an unknown state never goes back to the pool
             raise
         finally:

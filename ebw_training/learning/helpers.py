@@ -52,9 +52,10 @@ def page_cache_key(enrollment) -> tuple | None:
 def cache_key_for(user_id: int, name: str, enrollment_id: int, progress_version: int, last_active_at) -> tuple | None:
     """The page cache key of this request's page for a learner and enrolment (None: do not cache)."""
     csrf_secret = session.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
-    if "_flashes" in session or not csrf_secret:
+    # These pages take no query parameters: made-up ones would only push other pages out of the cache.
+    if "_flashes" in session or not csrf_secret or request.query_string:
         return None
-    return (request.full_path, user_id, name, enrollment_id, progress_version, last_active_at,
+    return (request.path, user_id, name, enrollment_id, progress_version, last_active_at,
             get_course().version, selected_language(), csrf_secret)
 
 

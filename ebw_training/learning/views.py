@@ -78,6 +78,8 @@ def overview(enrollment):
 @roles_required("learner")
 @learner_view
 def module(enrollment, slug: str):
+    # Cached pages are also answered before this view runs (learning/cached_pages.py): a check added here, in
+    # the decorators or in a learning blueprint hook must be added there too.
     module = module_or_404(slug)
 
     def render() -> str:
@@ -92,6 +94,7 @@ def module(enrollment, slug: str):
 @roles_required("learner")
 @learner_view
 def page(enrollment, slug: str, number: int):
+    # Answered from the cache before this view runs too: see `module` above.
     module = module_or_404(slug)
     lesson = next((p for p in module.pages if p.number == number), None)
     if lesson is None:

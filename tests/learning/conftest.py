@@ -129,8 +129,13 @@ def course(app_ctx):
 
 
 def install_course(app, course: Course) -> None:
-    """Swap the course mid-test (the fixture restores the original afterwards)."""
+    """Swap the course mid-test (the fixture restores the original afterwards).
+
+    The swapped course keeps the test course's version; a real content change has a new version, which is part of
+    the page cache key, so the cached pages are dropped here instead."""
     app.extensions[EXTENSION_KEY] = course
+    if "ebw_page_cache" in app.extensions:
+        app.extensions["ebw_page_cache"].clear()
 
 
 @pytest.fixture

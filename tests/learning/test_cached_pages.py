@@ -160,7 +160,32 @@ def test_other_pages_and_methods_are_never_answered_from_the_cache(client, enrol
 
 def test_the_user_is_loaded_after_every_other_request_hook(app):
     """The cache check and the user loader run last, so the content reload check and the request guards run
-    on every request, also on those answered from the cache."""
+    on every request, also on those answered from the cache. Blueprint hooks would run after it (and be skipped
+    for cached pages): the learning blueprint has none."""
     hooks = [hook.__name__ for hook in app.before_request_funcs[None]]
     assert hooks[-1] == "load_the_session_first"
     assert {"refuse_nul_characters", "refuse_json_that_is_not_an_object"} <= set(hooks[:-1])
+    assert not app.before_request_funcs.get("learning")
+
+
+def test_made_up_query_strings_are_never_cached(client, enrollment):
+    _login(client, enrollment)
+    _warm(client)
+    size = len(page_cache())
+    for number in range(3):
+        response, from_cache = _answered_from_cache(client, f"{URL}?x={number}")
+        assert response.status_code == 200 and not from_cache
+    assert len(page_cache()) == size
+
+
+def test_a_forged_forwarded_address_does_not_pass_session_protection(app, client, enrollment):
+    """Without trusted proxies X-Forwarded-For is anyone's to write: a copied cookie used from another address
+    does not work, whatever that header claims (on cached pages and on the others)."""
+    _login(client, enrollment)
+    _warm(client)
+    elsewhere = app.test_client()
+    elsewhere.environ_base["REMOTE_ADDR"] = "192.0.2.44"
+    elsewhere.set_cookie("session", client.get_cookie("session").value)
+    for url in (URL, "/modules"):
+        response = elsewhere.get(url, headers={"X-Forwarded-For": "127.0.0.1"})
+        assert response.status_code == 302 and "/login" in response.headers["Location"]
