@@ -174,3 +174,15 @@ def test_names_with_invisible_characters_are_refused(runner):
     result = runner.invoke(args=["ebw", "create-user", "n@gemeente.nl", "--name", "Null\x01Byte", "--role", "learner",
                                  "--municipality", "GM0363", "--password", PASSWORD])
     assert result.exit_code == 1 and "onzichtbare" in result.output
+
+
+def test_file_names_with_a_nul_character_are_refused_with_a_message(runner, tmp_path):
+    """No file name can hold NUL; the operating system would raise instead of answering."""
+    for args in (["ebw", "gift", "export", "quiz\x00.yaml", "-o", str(tmp_path / "x.gift")],
+                 ["ebw", "gift", "import", "x\x00.gift", "-o", str(tmp_path / "x.yaml")],
+                 ["ebw", "xapi", "export", "-o", str(tmp_path / "x\x00.jsonl")],
+                 ["ebw", "export", "completions", "-o", str(tmp_path / "x\x00.csv")],
+                 ["ebw", "check-content", "--dir", "inhoud\x00"]):
+        result = runner.invoke(args=args)
+        assert result.exit_code == 2, (args, result.output, result.exception)  # a usage error, with a message
+        assert "NUL" in result.output, (args, result.output)

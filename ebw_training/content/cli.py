@@ -9,6 +9,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from ..core.clitypes import SafePath
 from .keycheck import guess_report
 from .loader import load_course
 from .problems import errors, summary_line
@@ -25,7 +26,7 @@ def check_content(root: Path) -> tuple[list, str]:
 
 def register(group: AppGroup) -> None:
     @group.command("check-content")
-    @click.option("--dir", "content_dir", type=click.Path(file_okay=False, exists=True), default=None,
+    @click.option("--dir", "content_dir", type=SafePath(file_okay=False, exists=True), default=None,
                   help="Map met de cursus (standaard EBW_CONTENT_DIR, de projectmap).")
     def check_content_command(content_dir: str | None) -> None:
         """Controleer modules, toetsen, oefeningen en media; elke fout als pad:regel: melding."""
@@ -40,7 +41,7 @@ def register(group: AppGroup) -> None:
         sys.exit(1 if errors(problems) else 0)
 
     @group.command("check-guessing")
-    @click.option("--dir", "content_dir", type=click.Path(file_okay=False, exists=True), default=None,
+    @click.option("--dir", "content_dir", type=SafePath(file_okay=False, exists=True), default=None,
                   help="Map met de cursus (standaard EBW_CONTENT_DIR, de projectmap).")
     @click.option("--attempts", type=click.IntRange(10, 100_000), default=1000, show_default=True,
                   help="Aantal gesimuleerde pogingen per toets.")

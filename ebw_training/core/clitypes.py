@@ -10,7 +10,23 @@ import click
 MAX_INPUT_BYTES = 20 * 1024 * 1024
 
 
-class InputFile(click.Path):
+class SafePath(click.Path):
+    """A path without NUL characters, which no file name can hold (the operating system would raise)."""
+
+    def convert(self, value, param, ctx):
+        if "\x00" in os.fsdecode(value):
+            self.fail("Deze bestandsnaam bevat een teken dat niet in een bestandsnaam kan (NUL).", param, ctx)
+        return super().convert(value, param, ctx)
+
+
+class OutputFile(SafePath):
+    """A file to write: a path that is not a directory."""
+
+    def __init__(self):
+        super().__init__(dir_okay=False)
+
+
+class InputFile(SafePath):
     """An existing regular file of reasonable size: not a directory, device or pipe (/dev/zero never ends)."""
 
     def __init__(self, max_bytes: int = MAX_INPUT_BYTES):

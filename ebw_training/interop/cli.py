@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
-from ..core.clitypes import InputFile
+from ..core.clitypes import InputFile, OutputFile
 from .gift import GiftError, parse_gift, quiz_to_gift
 from .quiz_files import check_quiz_text, quiz_to_yaml, read_quiz
 
@@ -17,7 +17,7 @@ gift_group = AppGroup("gift", help="Toetsvragen uitwisselen met Moodle in het GI
 
 @gift_group.command("import")
 @click.argument("file", type=InputFile())
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+@click.option("-o", "--output", required=True, type=OutputFile(),
               help="Het toetsbestand dat wordt gemaakt, zoals quizzes/NAAM.yaml.")
 @click.option("--title", default=None, help="Titel van de toets (anders uit het GIFT-bestand).")
 @click.option("--force", is_flag=True, help="Overschrijf een bestaand toetsbestand.")
@@ -64,7 +64,7 @@ def import_command(file: str, output: str, title: str | None, force: bool, draft
 
 @gift_group.command("export")
 @click.argument("file", type=InputFile())
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="Het GIFT-bestand.")
+@click.option("-o", "--output", required=True, type=OutputFile(), help="Het GIFT-bestand.")
 def export_command(file: str, output: str) -> None:
     """Schrijf een toets van de leeromgeving als GIFT-bestand (voor Moodle)."""
     quiz, problems = read_quiz(Path(file), file)

@@ -8,6 +8,7 @@ from datetime import datetime
 import click
 from flask.cli import AppGroup
 
+from ..core.clitypes import OutputFile
 from . import lrs
 
 xapi_group = AppGroup("xapi", help="Leeractiviteiten (xAPI) doorsturen naar een LRS of exporteren.")
@@ -35,7 +36,7 @@ def send_command(limit: int | None) -> None:
 
 
 @xapi_group.command("export")
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="Het JSONL-bestand.")
+@click.option("-o", "--output", required=True, type=OutputFile(), help="Het JSONL-bestand.")
 @click.option("--since", default=None, help="Alleen verklaringen vanaf deze datum (JJJJ-MM-DD).")
 def export_command(output: str, since: str | None) -> None:
     """Schrijf alle xAPI-verklaringen als JSON lines (één verklaring per regel)."""

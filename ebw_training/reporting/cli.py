@@ -16,6 +16,7 @@ import click
 from flask.cli import AppGroup
 
 from ..cohorts.models import ENROLLMENT_STATUSES
+from ..core.clitypes import SafePath
 from ..core.errors import ValidationError
 from ..extensions import db
 from . import export_audit, queries
@@ -103,7 +104,8 @@ def _common(command):
         click.option("--cohort", "cohort_id", type=click.IntRange(1, 2**31 - 1), default=None, help="Id van de groep."),
         click.option("--as", "as_email", default=None, metavar="EMAIL",
                      help="Exporteer met het bereik van deze coördinator (zonder: landelijk)."),
-        click.option("-o", "--output", required=True, metavar="FILE", help="Doelbestand (- voor stdout)."),
+        click.option("-o", "--output", required=True, metavar="FILE", type=SafePath(allow_dash=True),
+                     help="Doelbestand (- voor stdout)."),
     ]
     for option in reversed(options):
         command = option(command)
