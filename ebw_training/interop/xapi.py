@@ -142,12 +142,13 @@ def record_first(enrollment, body: dict[str, Any]) -> XapiStatement:
     A module counts as started when the summary refresh notices it, after the activity that started it recorded
     its own statements: "launched" still comes first in the outbox, and so at the LRS."""
     registration = body["context"]["registration"]
-    earlier = [row.created_at for row in _recorded_in_this_transaction()
+    earlier = [row for row in _recorded_in_this_transaction()
                if row.statement["context"].get("registration") == registration]
     if not earlier:
         return record(enrollment, body)
-    at = min(earlier) - timedelta(microseconds=1)
-    body["timestamp"] = timestamp(at)
+    at = min(row.created_at for row in earlier) - timedelta(microseconds=1)
+    # A statement's timestamp is taken when it is built, a little before it is recorded: take the earliest.
+    body["timestamp"] = min([timestamp(at), *(row.statement["timestamp"] for row in earlier)])
     return record(enrollment, body, at=at)
 
 

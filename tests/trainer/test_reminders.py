@@ -13,7 +13,7 @@ from sqlalchemy import select
 from ebw_training.accounts.models import MailMessage
 from ebw_training.cohorts.models import Reminder
 from ebw_training.extensions import db
-from ebw_training.timeutil import utcnow
+from ebw_training.timeutil import local_date, utcnow
 
 from ..factories import TEST_PASSWORD, make_cohort, make_enrollment, make_learner, make_user
 from .data import bulk_cohort, complete_module, read_all_pages, trainer_cohort
@@ -88,7 +88,7 @@ def test_reminders_go_over_smtp_each_with_only_their_own_data(client, login, smt
     assert db.session.scalar(select(MailMessage.transport).where(MailMessage.recipient == "anna@example.nl")) == "smtp"
     assert len(db.session.scalars(select(Reminder)).all()) == 2
     # The learner's row on the cohort page and in the matrix says when.
-    today = utcnow().strftime("%d-%m-%Y")
+    today = local_date(utcnow()).strftime("%d-%m-%Y")  # pages show Dutch dates (after 23:00 UTC it is tomorrow)
     assert f"herinnerd op {today}" in client.get(f"/trainer/groepen/{cohort.id}").get_data(as_text=True)
     assert f"herinnerd op {today}" in client.get(f"/trainer/groepen/{cohort.id}/matrix").get_data(as_text=True)
 
