@@ -35,9 +35,10 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def token_is_usable(ended_at: datetime | None, expires_at: datetime, now: datetime) -> bool:
-    """A session cookie's token works until its session is ended or has been idle too long."""
-    return ended_at is None and expires_at > now
+def session_is_usable(ended_at: datetime | None, expires_at: datetime, account_active: bool, now: datetime) -> bool:
+    """A session cookie's token works for an active account until its session is ended or has been idle too long
+    (the rule of the user loader, and of the cached pages answered before it)."""
+    return account_active and ended_at is None and expires_at > now
 
 
 def touch_due(last_seen_at: datetime, now: datetime) -> bool:
@@ -207,7 +208,7 @@ def _load_from_session(token: str) -> User | None:
     if found is None:
         return None
     row, user = found
-    if not token_is_usable(row.ended_at, row.expires_at, now) or not user.is_active_account:
+    if not session_is_usable(row.ended_at, row.expires_at, user.is_active_account, now):
         return None
     if touch(row, now):
         db.session.commit()

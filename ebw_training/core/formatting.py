@@ -14,13 +14,12 @@ from typing import Any
 
 from babel.dates import format_date as babel_format_date
 from babel.numbers import format_decimal
-from flask import Flask, has_app_context, has_request_context, session
+from flask import Flask, current_app, has_app_context, has_request_context, session
 from flask_babel import get_locale
 
 from ..timeutil import local, local_date
 
 MISSING = "–"
-LANGUAGES = ("nl", "en")
 
 
 def selected_language() -> str:
@@ -28,7 +27,7 @@ def selected_language() -> str:
     if not has_request_context():
         return "nl"
     chosen = session.get("locale")
-    return chosen if chosen in LANGUAGES else "nl"
+    return chosen if chosen in current_app.config["BABEL_SUPPORTED_LOCALES"] else "nl"
 
 
 def round_half_up(value: Any, places: int = 1) -> Decimal:

@@ -56,9 +56,8 @@ def answer_from_cache() -> str | None:
         return None
     row = _snapshot().first(db.engine, token_hash=sessions.hash_token(token))
     now = utcnow()
-    if (row is None or not sessions.token_is_usable(row.ended_at, row.expires_at, now)
-            or sessions.touch_due(row.last_seen_at, now) or not row.is_active_account
-            or row.role != "learner" or row.enrollment_id is None):
+    if (row is None or not sessions.session_is_usable(row.ended_at, row.expires_at, row.is_active_account, now)
+            or sessions.touch_due(row.last_seen_at, now) or row.role != "learner" or row.enrollment_id is None):
         return None
     key = cache_key_for(row.user_id, row.name, row.enrollment_id, row.progress_version, row.last_active_at)
     html = page_cache().get(key) if key is not None else None
